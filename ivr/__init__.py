@@ -1,0 +1,90 @@
+"""After-trial support line: an accessible Twilio phone line for victims and witnesses.
+
+`create_app()` builds the Flask app: defaults and environment, then the
+instance config, then test overrides; it loads and checks the call tree once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+from flask import Flask
+
+from .errors import ConfigError, FlowError
+from .line import Line
+from .twiml import safe_answer
+
+__version__ = "0.1.0"
+
+SPEECH_MODES = ("say", "play")
+
+
+def _env(name: str, default=None):
+    value = os.environ.get(name, "")
+    return value if value.strip() else default
+
+
+def default_config(instance_path: str) -> dict:
+    """Settings from the environment, with embedded defaults for a local run."""
+    return {
+        "SECRET_KEY": _env("IVR_SECRET_KEY"),
+        "TWILIO_AUTH_TOKEN": _env("TWILIO_AUTH_TOKEN"),
+        "IVR_PUBLIC_URL": _env("IVR_PUBLIC_URL", "http://127.0.0.1:8000"),
+        "IVR_DATABASE_URL": _env("IVR_DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'ivr.sqlite3')}"),
+        "IVR_SPEECH": _env("IVR_SPEECH", "say"),
+        "IVR_FLOW": _env("IVR_FLOW", "./flows.yaml"),
+        "IVR_PROMPTS": _env("IVR_PROMPTS"),
+        "IVR_CLOCK": lambda: dt.datetime.now(dt.UTC),
+        # Twilio's webhook bodies are a few KB; anything larger is refused with 413.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+    }
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The app factory."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(default_config(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if not app.config["TWILIO_AUTH_TOKEN"]:
+        raise ConfigError(
+            "TWILIO_AUTH_TOKEN is not set. For a real number, set it to your Twilio auth token; "
+            "to try the line on this machine, run `ivr serve --local`."
+        )
+    if app.config["IVR_SPEECH"] not in SPEECH_MODES:
+        raise ConfigError(f"IVR_SPEECH must be one of {', '.join(SPEECH_MODES)}, not {app.config['IVR_SPEECH']!r}")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = os.urandom(32).hex()
+
+    try:
+        live = Line.load(app.config)
+    except FlowError as exc:
+        raise ConfigError(f"the call tree fails its checks; run `ivr check` and fix:\n{exc}") from exc
+    app.extensions["ivr.line"] = lambda: live
+    helpline = live.flow.settings.numbers.get("helpline")
+    lang = live.flow.settings.languages[live.flow.settings.default_language]
+    app.extensions["ivr.fallback"] = safe_answer(
+        helpline, live.flow.prompts.text("sys.error", lang.code), lang.say_voice, lang.code
+    )
+    app.extensions.setdefault("ivr.status_hooks", [])
+
+    from .db import Database
+
+    Database().init_app(app)
+
+    from . import voice
+
+    app.register_blueprint(voice.bp)
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness for a load balancer: the flow is loaded."""
+        return {"status": "ok", "flow": app.extensions["ivr.line"]().flow.version}
+
+    return app

@@ -1,0 +1,134 @@
+"""The `ivr` command: thin click wrappers over plain functions.
+
+Exit codes: 0 fine, 1 problems found, 2 misuse (click's own).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import ConfigError
+from .flow import read_flow
+from .flow.checks import check_flow
+
+
+def check_problems(path: str, prompts: str | None = None):
+    """Every problem of a flow file and its prompts, sorted by file and line."""
+    flow, problems, context = read_flow(path, prompts)
+    if flow is not None:
+        problems += check_flow(flow, context)
+    return flow, sorted(problems)
+
+
+@click.group()
+@click.version_option(package_name="after-trial-line")
+def main():
+    """After-trial support line: serve, check and try the phone line."""
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--prompts", "prompt_dir", help="Folder of prompt files (default: prompts/ beside the flow).")
+@click.option("--quiet", is_flag=True, help="Print errors only, not warnings.")
+def check(path, prompt_dir, quiet):
+    """Check the call tree and its prompts; print file:line problems, exit 1 on errors."""
+    path = path or os.environ.get("IVR_FLOW") or "./flows.yaml"
+    prompt_dir = prompt_dir or os.environ.get("IVR_PROMPTS")
+    flow, problems = check_problems(path, prompt_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        if problem.severity == "error" or not quiet:
+            click.echo(str(problem), err=problem.severity == "error")
+    if errors or flow is None:
+        click.echo(f"{len(errors)} error(s): the line will not start until they are fixed.", err=True)
+        sys.exit(1)
+    prompts = sum(len(t) for t in flow.prompts.texts.values())
+    click.echo(
+        f"ok: {len(flow.nodes)} nodes, {prompts} prompts in {len(flow.prompts.texts)} languages, "
+        f"{len(problems)} warning(s)"
+    )
+
+
+def local_token(instance: Path) -> str:
+    """A token for trying the line on this machine, kept in the instance folder."""
+    path = instance / "local-auth-token"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    path.write_text(token + "\n")
+    path.chmod(0o600)
+    return token
+
+
+def instance_folder() -> Path:
+    from . import create_app  # noqa: F401  (the package's folder decides Flask's instance path)
+
+    return Path(__file__).resolve().parent.parent / "instance"
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--local", is_flag=True, help="Try the line on this machine: a local auth token and public URL.")
+def serve(host, port, workers, local):
+    """Serve the webhooks and the staff area with gunicorn."""
+    from . import create_app
+    from .serve import serve as run
+
+    if local:
+        token = os.environ.get("TWILIO_AUTH_TOKEN") or local_token(instance_folder())
+        os.environ["TWILIO_AUTH_TOKEN"] = token
+        os.environ.setdefault("IVR_PUBLIC_URL", f"http://{host}:{port}")
+        click.echo(f"Local auth token: {token}")
+        click.echo(f"Ring the line from another terminal:  ivr call --url http://{host}:{port}")
+    try:
+        app = create_app()  # fail here, once, with a clear message, not in every worker
+        migrate(app.config["IVR_DATABASE_URL"])
+        app.extensions["ivr.db"].dispose()
+    except ConfigError as exc:
+        click.echo(f"ivr serve: {exc}", err=True)
+        sys.exit(1)
+    run(host, port, workers, create_app)
+
+
+def migrate(url: str) -> None:
+    """Bring the database schema up to date, or explain why it cannot be reached."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .db import upgrade
+
+    try:
+        upgrade(url)
+    except SQLAlchemyError as exc:
+        raise ConfigError(f"cannot migrate the database at IVR_DATABASE_URL: {exc.__class__.__name__}: {exc}") from exc
+
+
+@main.group()
+def db():
+    """The database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Create or update the tables in IVR_DATABASE_URL (safe to repeat)."""
+    from . import default_config
+
+    url = default_config(str(instance_folder()))["IVR_DATABASE_URL"]
+    try:
+        migrate(url)
+    except ConfigError as exc:
+        click.echo(f"ivr db upgrade: {exc}", err=True)
+        sys.exit(1)
+    click.echo("database is up to date")
+
+
+from .simulator import call  # noqa: E402  (registers `ivr call`)
+
+main.add_command(call)

@@ -1,0 +1,122 @@
+"""The Twilio voice webhooks: check the signature, turn the request into engine input,
+hand back the engine's answer as TwiML. Nothing here builds XML by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from .engine import CallState
+from .signature import require_twilio_signature
+from .twiml import safe_answer
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def line():
+    return current_app.extensions["ivr.line"]()
+
+
+def now():
+    return current_app.config["IVR_CLOCK"]()
+
+
+def twiml(text: str) -> Response:
+    return Response(text, mimetype="text/xml")
+
+
+bp.before_request(require_twilio_signature)
+
+
+@bp.errorhandler(Exception)
+def fault(exc):
+    """Never a 500 to Twilio: say sorry, give the helpline number and connect."""
+    if isinstance(exc, HTTPException):
+        return exc
+    log.exception("webhook fault at %s", request.path)
+    return twiml(fallback_twiml())
+
+
+def fallback_twiml() -> str:
+    """The safe answer, from the live flow if there is one, else from the fallback config."""
+    try:
+        flow = line().flow
+        number = flow.settings.numbers.get("helpline")
+        lang = flow.settings.languages[flow.settings.default_language]
+        text = flow.prompts.text("sys.error", lang.code)
+        return safe_answer(number, text, lang.say_voice, lang.code)
+    except Exception:  # the flow itself is the fault: use what never fails
+        log.exception("no flow for the fallback answer")
+        return current_app.extensions["ivr.fallback"]
+
+
+def state_and_node(node_id: str):
+    current = line()
+    if not _NODE_ID.match(node_id):
+        node_id = "-"  # an unknown node: the engine says so and offers the main menu
+    return current, CallState.from_query(request.args, current.flow), node_id
+
+
+def caller_id() -> str | None:
+    """The number the caller rang (ours), shown to the helpline: never the caller's own."""
+    called = request.form.get("To", "")
+    return called if _E164.match(called) else None
+
+
+@bp.post("")
+def incoming():
+    """A call comes in."""
+    current = line()
+    log.info("call started %s", _sid())
+    return twiml(current.twiml.render(current.engine.start(now())))
+
+
+@bp.post("/node/<node_id>")
+def enter(node_id):
+    """A redirect into a node of the call tree."""
+    current, state, node_id = state_and_node(node_id)
+    reply = current.engine.enter(node_id, state, now())
+    return twiml(current.twiml.render(reply, caller_id()))
+
+
+@bp.post("/input/<node_id>")
+def answer(node_id):
+    """What the caller pressed or said at a node (or nothing: silence)."""
+    current, state, node_id = state_and_node(node_id)
+    digits = request.form.get("Digits", "")
+    speech = request.form.get("SpeechResult", "")
+    reply = current.engine.answer(node_id, state, digits, speech, now())
+    return twiml(current.twiml.render(reply, caller_id()))
+
+
+@bp.post("/dial/<node_id>")
+def dialled(node_id):
+    """How a transfer ended: completed, busy, no answer, failed."""
+    current, state, node_id = state_and_node(node_id)
+    status = request.form.get("DialCallStatus", "failed")
+    log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
+    reply = current.engine.dial_result(node_id, state, status, now())
+    return twiml(current.twiml.render(reply, caller_id()))
+
+
+@bp.post("/status")
+def status():
+    """Twilio's call status callback."""
+    log.info("call %s %s", _sid(), request.form.get("CallStatus", "")[:20])
+    for hook in current_app.extensions.get("ivr.status_hooks", []):
+        hook(request.form)
+    return twiml('<?xml version="1.0" encoding="UTF-8"?><Response />')
+
+
+def _sid() -> str:
+    """A short, non-personal handle on the call for logs."""
+    sid = request.form.get("CallSid", "")
+    return sid[:10] if re.match(r"^CA[0-9a-f]+$", sid) else "-"
