@@ -31,7 +31,7 @@ SYSTEM_PROMPTS = (
     "sys.dial.failed",
     "sys.stale",
     "sys.error",
-)
+) + tuple(f"sys.digit.{n}" for n in range(10))  # numbers read back digit by digit
 
 
 def used_prompts(flow: model.Flow) -> dict[str, list[model.Node]]:
