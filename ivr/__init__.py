@@ -13,8 +13,8 @@ import os
 from flask import Flask
 
 from .errors import ConfigError, FlowError
+from .fallback import fallback_twiml
 from .line import Line
-from .twiml import safe_answer
 
 __version__ = "0.1.0"
 
@@ -67,11 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     except FlowError as exc:
         raise ConfigError(f"the call tree fails its checks; run `ivr check` and fix:\n{exc}") from exc
     app.extensions["ivr.line"] = lambda: live
-    helpline = live.flow.settings.numbers.get("helpline")
-    lang = live.flow.settings.languages[live.flow.settings.default_language]
-    app.extensions["ivr.fallback"] = safe_answer(
-        helpline, live.flow.prompts.text("sys.error", lang.code), lang.say_voice, lang.code
-    )
+    app.extensions["ivr.fallback"] = fallback_twiml(live.flow)
     app.extensions.setdefault("ivr.status_hooks", [])
 
     from .db import Database

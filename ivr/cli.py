@@ -54,6 +54,35 @@ def check(path, prompt_dir, quiet):
     )
 
 
+@main.command("export-fallback")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="fallback.xml",
+    show_default=True,
+    help="Where to write the TwiML document ('-' for standard output).",
+)
+@click.argument("path", required=False)
+def export_fallback(output, path):
+    """Write the static fallback TwiML to host as the number's fallback URL."""
+    from .errors import FlowError
+    from .fallback import fallback_twiml
+    from .flow import load_flow
+
+    try:
+        flow = load_flow(path or os.environ.get("IVR_FLOW") or "./flows.yaml", os.environ.get("IVR_PROMPTS"))
+    except FlowError as exc:
+        click.echo(f"ivr export-fallback: the call tree fails its checks; run `ivr check`:\n{exc}", err=True)
+        sys.exit(1)
+    document = fallback_twiml(flow)
+    if output == "-":
+        click.echo(document)
+        return
+    Path(output).write_text(document + "\n", encoding="utf-8")
+    click.echo(f"wrote {output}: host it at a public HTTPS URL and set it as the number's fallback URL")
+
+
 def local_token(instance: Path) -> str:
     """A token for trying the line on this machine, kept in the instance folder."""
     path = instance / "local-auth-token"

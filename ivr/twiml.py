@@ -124,12 +124,3 @@ class TwimlRenderer:
         else:
             say.value = text
         return say
-
-
-def safe_answer(number: model.PhoneNumber | None, text: str, voice: str = "Polly.Amy", language: str = "en-GB") -> str:
-    """The answer when something unexpected went wrong: say so, give the number, connect."""
-    response = VoiceResponse()
-    response.say(text, voice=voice, language=language)
-    if number is not None:
-        response.dial(number.e164)
-    return str(response)

@@ -11,8 +11,8 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from .engine import CallState
+from .fallback import fallback_twiml
 from .signature import require_twilio_signature
-from .twiml import safe_answer
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -42,18 +42,14 @@ def fault(exc):
     if isinstance(exc, HTTPException):
         return exc
     log.exception("webhook fault at %s", request.path)
-    return twiml(fallback_twiml())
+    return twiml(fallback_answer())
 
 
-def fallback_twiml() -> str:
-    """The safe answer, from the live flow if there is one, else from the fallback config."""
+def fallback_answer() -> str:
+    """The safe answer from the live flow, or the one built at start if the flow is the fault."""
     try:
-        flow = line().flow
-        number = flow.settings.numbers.get("helpline")
-        lang = flow.settings.languages[flow.settings.default_language]
-        text = flow.prompts.text("sys.error", lang.code)
-        return safe_answer(number, text, lang.say_voice, lang.code)
-    except Exception:  # the flow itself is the fault: use what never fails
+        return fallback_twiml(line().flow)
+    except Exception:
         log.exception("no flow for the fallback answer")
         return current_app.extensions["ivr.fallback"]
 
@@ -105,6 +101,12 @@ def dialled(node_id):
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
     reply = current.engine.dial_result(node_id, state, status, now())
     return twiml(current.twiml.render(reply, caller_id()))
+
+
+@bp.post("/fallback")
+def fallback():
+    """The fixed answer of last resort (also what `ivr export-fallback` writes)."""
+    return twiml(fallback_answer())
 
 
 @bp.post("/status")

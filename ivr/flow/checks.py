@@ -30,7 +30,8 @@ SYSTEM_PROMPTS = (
     "sys.dial.no_answer",
     "sys.dial.failed",
     "sys.stale",
-    "sys.error",
+    "fallback.message",
+    "fallback.number",
 ) + tuple(f"sys.digit.{n}" for n in range(10))  # numbers read back digit by digit
 
 
