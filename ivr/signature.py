@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from flask import abort, current_app, request
 from twilio.request_validator import RequestValidator
@@ -11,12 +12,18 @@ log = logging.getLogger(__name__)
 
 
 def signed_url() -> str:
-    """The URL Twilio signed: the public origin (IVR_PUBLIC_URL), the path and the query as sent.
+    """The URL Twilio signed: the public origin (IVR_PUBLIC_URL), then the path and query as sent.
 
     Checking against the configured origin, not the Host header, is what lets
-    the line sit behind a TLS-offloading proxy or load balancer.
+    the line sit behind a TLS-offloading proxy or load balancer. The path is
+    taken raw, as Twilio requested it (percent-encoding and all), because that
+    is the text Twilio signed.
     """
-    url = current_app.config["IVR_PUBLIC_URL"].rstrip("/") + request.path
+    origin = current_app.config["IVR_PUBLIC_URL"].rstrip("/")
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    if raw.startswith("/"):
+        return origin + raw
+    url = origin + quote(request.path)
     query = request.query_string.decode("utf-8", "replace")
     return f"{url}?{query}" if query else url
 
