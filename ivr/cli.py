@@ -54,6 +54,24 @@ def check(path, prompt_dir, quiet):
     )
 
 
+@main.command()
+def doctor():
+    """Check this deployment (token, https URL, numbers, database, ...); exit 1 on problems."""
+    from . import default_config
+    from .doctor import diagnose
+
+    config = default_config(str(instance_folder()))
+    config["SECRET_KEY_FROM_ENV"] = bool(config.get("SECRET_KEY"))
+    findings = diagnose(config)
+    for finding in findings:
+        click.echo(str(finding))
+    problems = sum(not f.ok for f in findings)
+    if problems:
+        click.echo(f"{problems} problem(s) to fix before taking real calls.", err=True)
+        sys.exit(1)
+    click.echo("ready for real calls")
+
+
 @main.command("export-fallback")
 @click.option(
     "-o",

@@ -1,0 +1,84 @@
+"""`ivr doctor`: each deployment problem is found and says what to fix."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from ivr.db import upgrade
+from ivr.doctor import check_database, check_flow_and_numbers, check_public_url, check_token, diagnose
+
+from .conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("url", "ok", "fragment"),
+    [
+        ("https://line.example.org", True, "IVR_PUBLIC_URL is https://line.example.org"),
+        ("http://line.example.org", False, "is not an https origin"),
+        ("https://line.example.org/voice", False, "has a path"),
+        ("", False, "is not an https origin"),
+    ],
+)
+def test_public_url(url, ok, fragment):
+    [finding] = check_public_url({"IVR_PUBLIC_URL": url})
+    assert finding.ok is ok
+    assert fragment in finding.what
+
+
+def test_missing_token_is_a_problem_with_a_fix():
+    [finding] = check_token({"TWILIO_AUTH_TOKEN": None})
+    assert not finding.ok
+    assert "auth token" in finding.fix
+
+
+def test_unverified_numbers_are_problems(tmp_path):
+    findings = check_flow_and_numbers({"IVR_FLOW": str(ROOT / "flows.yaml"), "IVR_PROMPTS": str(ROOT / "prompts")})
+    assert findings[0].ok
+    unverified = [f for f in findings if not f.ok]
+    assert {f.what.split()[1] for f in unverified} == {"helpline", "police"}
+    assert all('set its status to "verified"' in f.fix for f in unverified)
+
+
+def test_verified_numbers_pass(tmp_path):
+    shutil.copytree(ROOT / "prompts", tmp_path / "prompts")
+    text = (ROOT / "flows.yaml").read_text().replace("status: verify before going live", "status: verified")
+    (tmp_path / "flows.yaml").write_text(text)
+    findings = check_flow_and_numbers({"IVR_FLOW": str(tmp_path / "flows.yaml"), "IVR_PROMPTS": None})
+    assert all(f.ok for f in findings), [str(f) for f in findings]
+
+
+def test_database_unmigrated_then_migrated(tmp_path):
+    url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
+    [finding] = check_database({"IVR_DATABASE_URL": url})
+    assert not finding.ok and finding.fix == "run `ivr db upgrade`"
+    upgrade(url)
+    [finding] = check_database({"IVR_DATABASE_URL": url})
+    assert finding.ok
+
+
+def test_unreachable_database_hides_the_password():
+    [finding] = check_database({"IVR_DATABASE_URL": "postgresql+psycopg://ivr:s3cret@127.0.0.1:1/nowhere"})
+    assert not finding.ok
+    assert "s3cret" not in finding.what
+    assert "cannot be reached" in finding.what
+
+
+def test_a_broken_check_is_reported_not_raised():
+    def explodes(config):
+        raise RuntimeError("boom")
+
+    [finding] = diagnose({}, [explodes])
+    assert not finding.ok and "boom" in finding.what
+
+
+def test_doctor_command_exit_code(runner, monkeypatch, tmp_path):
+    from ivr.cli import main
+
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    monkeypatch.setenv("IVR_DATABASE_URL", f"sqlite:///{tmp_path / 'd.sqlite3'}")
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["doctor"])
+    assert result.exit_code == 1
+    assert "PROBLEM  TWILIO_AUTH_TOKEN is not set" in result.output
