@@ -11,7 +11,22 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+
+
+class _Constructor(RoundTripConstructor):
+    """Dates that look like dates but are not (2026-13-25) stay text, so the loader can
+    name their line, instead of failing the whole file at line 1."""
+
+    def construct_yaml_timestamp(self, node, values=None):
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
 @dataclass(frozen=True, order=True)
@@ -77,6 +92,7 @@ def _plain(node, path, lines):
 def load_text(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text; a syntax error comes back as a Problem, never an exception."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
         raw = yaml.load(text)
