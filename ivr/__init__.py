@@ -36,6 +36,7 @@ def default_config(instance_path: str) -> dict:
         "IVR_SPEECH": _env("IVR_SPEECH", "say"),
         "IVR_FLOW": _env("IVR_FLOW", "./flows.yaml"),
         "IVR_PROMPTS": _env("IVR_PROMPTS"),
+        "IVR_METRICS_TOKEN": _env("IVR_METRICS_TOKEN"),
         "IVR_CLOCK": lambda: dt.datetime.now(dt.UTC),
         # Twilio's webhook bodies are a few KB; anything larger is refused with 413.
         "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -74,9 +75,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Database().init_app(app)
 
-    from . import voice
+    from . import metrics, voice
 
     app.register_blueprint(voice.bp)
+    app.register_blueprint(metrics.bp)
 
     @app.get("/healthz")
     def healthz():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 from gunicorn.app.base import BaseApplication
 
 
@@ -23,7 +26,14 @@ class Server(BaseApplication):
 
 
 def serve(host: str, port: int, workers: int, app_factory, **extra) -> None:
+    from .metrics import worker_exit
+
+    # Every worker writes its metrics here; /metrics adds them up. A fresh folder
+    # per start, so figures of a previous run never mix in.
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ivr-metrics-")
     options = {
+        "child_exit": worker_exit,
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
         # Twilio gives up on a webhook after 15 s; a stuck worker is replaced well before.

@@ -10,6 +10,7 @@ import re
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from . import metrics
 from .engine import CallState
 from .fallback import fallback_twiml
 from .signature import require_twilio_signature
@@ -33,7 +34,9 @@ def twiml(text: str) -> Response:
     return Response(text, mimetype="text/xml")
 
 
+bp.before_request(metrics.start_timer)
 bp.before_request(require_twilio_signature)
+bp.after_request(metrics.observe)
 
 
 @bp.errorhandler(Exception)
@@ -42,6 +45,7 @@ def fault(exc):
     if isinstance(exc, HTTPException):
         return exc
     log.exception("webhook fault at %s", request.path)
+    metrics.FALLBACKS.inc()
     return twiml(fallback_answer())
 
 
@@ -72,6 +76,7 @@ def incoming():
     """A call comes in."""
     current = line()
     log.info("call started %s", _sid())
+    metrics.CALLS.inc()
     return twiml(current.twiml.render(current.engine.start(now())))
 
 
@@ -98,6 +103,7 @@ def dialled(node_id):
     """How a transfer ended: completed, busy, no answer, failed."""
     current, state, node_id = state_and_node(node_id)
     status = request.form.get("DialCallStatus", "failed")
+    metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
     reply = current.engine.dial_result(node_id, state, status, now())
     return twiml(current.twiml.render(reply, caller_id()))
