@@ -1,0 +1,1 @@
+"""Operational tests: real `ivr serve` processes, restarts, killed workers, database faults."""
