@@ -114,6 +114,29 @@ def normalise(text: str) -> str:
     return " " + re.sub(r"[^\w]+", " ", text.lower()).strip() + " "
 
 
+@functools.lru_cache(maxsize=4096)
+def _needle(phrase: str) -> str:
+    """A phrase from the words lists, normalised like what is heard ("fi'n ôl" -> " fi n ôl ")."""
+    return normalise(phrase)
+
+
+def heard_actions(heard: str, table) -> set[str]:
+    """The actions of the phrases found in `heard` (normalised), leaving out any phrase
+    heard only inside a longer one ("back" inside "call me back")."""
+    spans = []
+    for phrase, action in table:
+        needle = _needle(phrase)
+        start = heard.find(needle)
+        while start != -1:
+            spans.append((start, start + len(needle), action))
+            start = heard.find(needle, start + 1)
+    return {
+        action
+        for start, end, action in spans
+        if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
+    }
+
+
 class Engine:
     """Walks one Flow. Make a new Engine when the flow or its words change."""
 
@@ -265,19 +288,19 @@ class Engine:
     def _answer_language(self, node: model.LanguageMenu, state, digits, speech, now) -> Reply:
         chosen = next((c for c in node.choices if c.key == digits), None)
         if chosen is None and speech:
-            heard = normalise(speech)
-            matches = {
-                c.language
+            table = [
+                (phrase, c.language)
                 for c in node.choices
                 for phrase in self._words(c.language, c.prompt) + self._words(c.language, f"digit.{c.key}")
-                if f" {phrase} " in heard
-            }
+            ]
+            matches = heard_actions(normalise(speech), table)
             if len(matches) == 1:
                 chosen = next(c for c in node.choices if c.language in matches)
         if chosen is not None:
             return self.enter(node.next, replace(state.fresh(), language=chosen.language), now)
         if (digits or speech) and state.wrong + 1 < self.settings.retries_wrong_key:
-            return self.render(node.id, replace(state, wrong=state.wrong + 1), ("sys.wrong_key",))
+            sorry = "sys.wrong_key" if digits else "sys.not_understood"
+            return self.render(node.id, replace(state, wrong=state.wrong + 1), (sorry,))
         # Silence, or still no choice: carry on in the default language, never hang up.
         language = self.settings.default_language
         return self.enter(node.next, CallState(language, state.more_time), now)
@@ -316,14 +339,8 @@ class Engine:
             return digits if (menu.choice(digits) or digits in keys) else "wrong"
         if not speech:
             return None
-        heard = normalise(speech)
-        best, found = 0, set()
-        for phrase, action in self._speech(menu.id, language):
-            if f" {phrase} " in heard:
-                if len(phrase) > best:
-                    best, found = len(phrase), {action}
-                elif len(phrase) == best:
-                    found.add(action)
+        # Words for two different choices ("prison" and "release") are not guessed between.
+        found = heard_actions(normalise(speech), self._speech(menu.id, language))
         if len(found) == 1:
             return found.pop()
         return "wrong"

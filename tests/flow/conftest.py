@@ -96,12 +96,17 @@ NODE_PROMPTS = ("greeting", "choose", "info.choice", "person.choice", "info.text
 ALL_PROMPTS = NODE_PROMPTS + SYSTEM_PROMPTS + ("sys.choices.1", "sys.choices.2", "sys.press.1", "sys.press.2")
 
 
+def spoken(prompt_id: str) -> str:
+    """Words a speech engine can say for a prompt id ("sys.wrong_key" -> "sys wrong key")."""
+    return prompt_id.replace(".", " ").replace("_", " ")
+
+
 def prompts_text(language: str, ids=ALL_PROMPTS, meta_extra: str = "") -> str:
     lines = ["meta:", f"  language: {language}", "  review: approved"]
     if meta_extra:
         lines.append(meta_extra)
     lines.append("prompts:")
-    lines += [f"  {prompt_id}: Words for {prompt_id} in {language}." for prompt_id in ids]
+    lines += [f"  {prompt_id}: Words for {spoken(prompt_id)} in {language}." for prompt_id in ids]
     lines += ["words:", "  info.choice: [information]", "  person.choice: [person]"]
     return "\n".join(lines) + "\n"
 
