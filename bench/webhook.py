@@ -135,13 +135,23 @@ def load(port: int, seconds: float, connections: int, threads: int) -> dict:
     """One wrk run against the menu webhook; wrk's figures as a dict (latencies in µs)."""
     url, body, signature = signed(port)
     argv = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",
-        "-s", str(BENCH / "webhook.lua"), url, "--", signature, body,
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(BENCH / "webhook.lua"),
+        url,
+        "--",
+        signature,
+        body,
     ]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     for row in done.stdout.splitlines():
         if row.startswith("BENCH "):
-            return json.loads(row[len("BENCH "):])
+            return json.loads(row[len("BENCH ") :])
     sys.exit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
 
@@ -200,8 +210,18 @@ def main() -> int:
     try:
         line = Server(
             "line",
-            [sys.executable, "-m", "ivr", "serve", "--host", HOST, "--port", str(line_port),
-             "--workers", str(args.workers)],
+            [
+                sys.executable,
+                "-m",
+                "ivr",
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(line_port),
+                "--workers",
+                str(args.workers),
+            ],
             env,
             temp / "line.log",
         )
@@ -212,8 +232,16 @@ def main() -> int:
             return 1
         bare = Server(
             "bare",
-            [sys.executable, str(BENCH / "bare_app.py"), "--host", HOST, "--port", str(bare_port),
-             "--workers", str(args.workers)],
+            [
+                sys.executable,
+                str(BENCH / "bare_app.py"),
+                "--host",
+                HOST,
+                "--port",
+                str(bare_port),
+                "--workers",
+                str(args.workers),
+            ],
             {**env, "BENCH_TWIML": answer},
             temp / "bare.log",
         )
