@@ -49,7 +49,7 @@ class CallState:
 
         def count(name):
             value = args.get(name, "0")
-            return min(int(value), MAX_COUNT) if value.isdigit() and len(value) < 3 else 0
+            return min(int(value), MAX_COUNT) if value.isascii() and value.isdigit() and len(value) < 3 else 0
 
         return cls(language, args.get("m") == "1", count("s"), count("w"))
 
@@ -265,7 +265,7 @@ class Engine:
             wrong = state.wrong + 1
             sorry = "sys.wrong_key" if digits else "sys.not_understood"
             if wrong >= self.settings.retries_wrong_key:
-                return self.to_person(state.fresh(), now, "sys.wrong_key.person", sorry)
+                return self.to_person(state.fresh(), now, sorry, "sys.wrong_key.person")
             return self.render(menu.id, replace(state, silences=0, wrong=wrong), (sorry,))
         if action == keys.repeat:
             return self.render(menu.id, state.fresh(), ())
