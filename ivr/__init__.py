@@ -80,6 +80,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(voice.bp)
     app.register_blueprint(metrics.bp)
 
+    from . import admin
+
+    admin.init_app(app)  # the staff area; the live line then follows published words
+
     @app.get("/healthz")
     def healthz():
         """Liveness for a load balancer: the flow is loaded."""

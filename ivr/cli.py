@@ -179,3 +179,6 @@ def db_upgrade():
 from .simulator import call  # noqa: E402  (registers `ivr call`)
 
 main.add_command(call)
+from .admin.cli import register as register_staff_commands  # noqa: E402  (registers `ivr staff`, `ivr diagram`)
+
+register_staff_commands(main)
