@@ -173,3 +173,46 @@ class Caller:
 @pytest.fixture
 def caller(client):
     return Caller(client)
+
+
+@pytest.fixture(scope="session")
+def shared_clock():
+    return Clock()
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory, shared_clock):
+    """One app for the many tests that only ring the line and change no config.
+
+    A module opts in by overriding `client` and `clock` with `shared_client` and
+    `shared_open_clock`; building an app per test is what makes a suite slow.
+    """
+    from ivr.db import upgrade
+
+    folder = tmp_path_factory.mktemp("shared")
+    config = {
+        "TESTING": True,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "IVR_PUBLIC_URL": PUBLIC_URL,
+        "IVR_FLOW": str(ROOT / "flows.yaml"),
+        "IVR_PROMPTS": str(ROOT / "prompts"),
+        "IVR_SPEECH": "say",
+        "IVR_DATABASE_URL": f"sqlite:///{folder / 'ivr.sqlite3'}",
+        "IVR_CLOCK": shared_clock,
+    }
+    upgrade(config["IVR_DATABASE_URL"])
+    app = create_app(config)
+    yield app
+    app.extensions["ivr.db"].dispose()
+
+
+@pytest.fixture
+def shared_client(shared_app):
+    return shared_app.test_client()
+
+
+@pytest.fixture
+def shared_open_clock(shared_clock):
+    """The shared app's clock, set to OPEN at the start of every test."""
+    shared_clock.now = OPEN
+    return shared_clock
