@@ -36,6 +36,8 @@ def default_config(instance_path: str) -> dict:
         "IVR_SPEECH": _env("IVR_SPEECH", "say"),
         "IVR_FLOW": _env("IVR_FLOW", "./flows.yaml"),
         "IVR_PROMPTS": _env("IVR_PROMPTS"),
+        "IVR_DATA_KEY": _env("IVR_DATA_KEY"),  # seals callback numbers; unset: the instance folder's local key
+        "IVR_RETENTION_DAYS": _env("IVR_RETENTION_DAYS", "90"),
         "IVR_METRICS_TOKEN": _env("IVR_METRICS_TOKEN"),
         "IVR_CLOCK": lambda: dt.datetime.now(dt.UTC),
         # Twilio's webhook bodies are a few KB; anything larger is refused with 413.
@@ -75,9 +77,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     Database().init_app(app)
 
-    from . import metrics, voice
+    from . import callbacks, metrics, voice
 
     app.register_blueprint(voice.bp)
+    callbacks.init_app(app)  # the booking's webhooks, its store and end-of-call clean-up
     app.register_blueprint(metrics.bp)
 
     from . import admin

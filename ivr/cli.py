@@ -127,17 +127,22 @@ def instance_folder() -> Path:
 def serve(host, port, workers, local):
     """Serve the webhooks and the staff area with gunicorn."""
     from . import create_app
+    from .callbacks import purge_expired as purge_expired_callbacks
     from .serve import serve as run
 
     if local:
         token = os.environ.get("TWILIO_AUTH_TOKEN") or local_token(instance_folder())
         os.environ["TWILIO_AUTH_TOKEN"] = token
         os.environ.setdefault("IVR_PUBLIC_URL", f"http://{host}:{port}")
+        from .callbacks.crypto import local_data_key
+
+        os.environ.setdefault("IVR_DATA_KEY", local_data_key(instance_folder()))  # seals callback numbers
         click.echo(f"Local auth token: {token}")
         click.echo(f"Ring the line from another terminal:  ivr call --url http://{host}:{port}")
     try:
         app = create_app()  # fail here, once, with a clear message, not in every worker
         migrate(app.config["IVR_DATABASE_URL"])
+        purge_expired_callbacks(app)  # retention, at every start
         app.extensions["ivr.db"].dispose()
     except ConfigError as exc:
         click.echo(f"ivr serve: {exc}", err=True)
@@ -176,6 +181,9 @@ def db_upgrade():
     click.echo("database is up to date")
 
 
+from .callbacks.cli import callbacks  # noqa: E402  (registers `ivr callbacks`)
+
+main.add_command(callbacks)
 from .simulator import call  # noqa: E402  (registers `ivr call`)
 
 main.add_command(call)

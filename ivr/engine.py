@@ -70,7 +70,11 @@ class Speak:
 
 @dataclass(frozen=True)
 class Gather:
-    """Listen for one key (or words) while saying `utterances`; post to the input URL."""
+    """Listen for one key (or words) while saying `utterances`; post to the input URL.
+
+    A number is gathered with `num_digits` None and `finish_on_key` "#"; `route`
+    names the URL family the answer goes to (see twiml.ROUTES).
+    """
 
     node: str
     state: CallState
@@ -79,11 +83,14 @@ class Gather:
     speech: bool
     hints: tuple[str, ...]
     action_on_empty: bool
+    route: str = "input"
+    num_digits: int | None = 1
+    finish_on_key: str = ""
 
 
 @dataclass(frozen=True)
 class Redirect:
-    route: str  # "node" (enter a node) or "input" (answer a node with no input)
+    route: str  # "node" (enter a node), "input" (answer a node with no input), "callback" (a booking step)
     node: str
     state: CallState
 
@@ -190,7 +197,7 @@ class Engine:
             # After the first silence only the warning is said: more time is offered,
             # and the choices come again at the next silence.
             brief = preface == ("sys.silence.first",)
-            steps = (self._menu_gather(node, state, said, brief), Redirect("input", node.id, state))
+            steps = (self.menu_gather(node, state, said, brief), Redirect("input", node.id, state))
         elif isinstance(node, model.Guidance):
             words = said + tuple(self.say(lang, p) for p in node.prompts)
             gather = Gather(node.id, state.fresh(), words, 1, False, (), False)
@@ -209,21 +216,28 @@ class Engine:
         elif isinstance(node, model.Goodbye):
             steps = (Speak(said + tuple(self.say(lang, p) for p in node.prompts)), Hangup())
         elif isinstance(node, model.Callback):
+            # What a liaison officer does, skippable like guidance; the booking itself
+            # (its questions, the stored request) is run by ivr.callbacks from here.
             words = said + tuple(self.say(lang, p) for p in node.prompts)
-            steps = (Speak(words), Redirect("node", node.fail, state.fresh()))
+            start = f"{node.id}/start"
+            gather = Gather(start, state.fresh(), words, 1, False, (), False, route="callback")
+            steps = (gather, Redirect("callback", start, state.fresh()))
         else:  # pragma: no cover - hours branches are resolved before rendering
             raise TypeError(f"cannot render {node.kind} node {node.id!r}")
         return Reply(steps, lang, state.more_time)
 
-    def _menu_gather(self, menu: model.Menu, state: CallState, said: tuple[Utterance, ...], brief=False) -> Gather:
+    def menu_gather(self, menu: model.Menu, state: CallState, said: tuple[Utterance, ...], brief=False) -> Gather:
+        """Listen for a choice while saying `said`, then (unless `brief`) the intro, the count and the choices."""
         lang = state.language
         words = said
         if not brief:
             words += tuple(self.say(lang, p) for p in menu.intro)
             words += (self.say(lang, f"sys.choices.{len(menu.choices)}"),)
             words += tuple(self.choice_line(lang, c.prompt, c.key) for c in menu.choices)
-        hints = tuple(phrase for phrase, _ in self._speech(menu.id, lang))
+        hints = tuple(phrase for phrase, _ in self._speech(menu, lang))
         return Gather(menu.id, state, words, self.timeout(state), True, hints, True)
+
+    _menu_gather = menu_gather
 
     # --- answers ----------------------------------------------------------------------
     def answer(self, node_id: str, state: CallState, digits: str, speech: str, now: dt.datetime) -> Reply:
@@ -252,31 +266,42 @@ class Engine:
         return node.id
 
     def _answer_menu(self, menu: model.Menu, state: CallState, digits, speech, now) -> Reply:
+        outcome = self.menu_input(menu, state, digits, speech, now, lambda s, preface: self.render(menu.id, s, preface))
+        if isinstance(outcome, Reply):
+            return outcome
+        if outcome == self.settings.keys.back:
+            return self.enter(menu.back, state.fresh(), now)
+        return self.enter(menu.choice(outcome).goto, state.fresh(), now)
+
+    def menu_input(self, menu: model.Menu, state: CallState, digits, speech, now, ask) -> Reply | str:
+        """The standard handling of an answer to any menu (silence, wrong key, repeat,
+        more time, a person); returns the Reply for those, else the key chosen (a
+        choice's key or the back key) for the caller to act on.
+
+        `ask(state, preface)` says the menu again after `preface` (prompt ids).
+        """
         action = self.classify(menu, state.language, digits, speech)
         keys = self.settings.keys
         if action is None:
             silences = state.silences + 1
             if silences == 1:
-                return self.render(menu.id, replace(state, silences=1), ("sys.silence.first",))
+                return ask(replace(state, silences=1), ("sys.silence.first",))
             if silences < self.settings.retries_no_input:
-                return self.render(menu.id, replace(state, silences=silences), ("sys.silence.again",))
+                return ask(replace(state, silences=silences), ("sys.silence.again",))
             return self.to_person(state.fresh(), now, "sys.silence.person")
         if action == "wrong":
             wrong = state.wrong + 1
             sorry = "sys.wrong_key" if digits else "sys.not_understood"
             if wrong >= self.settings.retries_wrong_key:
                 return self.to_person(state.fresh(), now, sorry, "sys.wrong_key.person")
-            return self.render(menu.id, replace(state, silences=0, wrong=wrong), (sorry,))
+            return ask(replace(state, silences=0, wrong=wrong), (sorry,))
         if action == keys.repeat:
-            return self.render(menu.id, state.fresh(), ())
+            return ask(state.fresh(), ())
         if action == keys.more_time:
-            slower = replace(state.fresh(), more_time=True)
-            return self.render(menu.id, slower, ("sys.more_time",))
-        if action == keys.back:
-            return self.enter(menu.back, state.fresh(), now)
+            return ask(replace(state.fresh(), more_time=True), ("sys.more_time",))
         if action == keys.person:
             return self.to_person(state.fresh(), now)
-        return self.enter(menu.choice(action).goto, state.fresh(), now)
+        return action
 
     def to_person(self, state: CallState, now, *preface: str) -> Reply:
         """Towards a person: the helpline if open, else its number and a callback."""
@@ -319,9 +344,10 @@ class Engine:
     def _words(self, language: str, word_id: str) -> tuple[str, ...]:
         return self.flow.prompts.words.get(language, {}).get(word_id, ())
 
-    def _speech_table(self, menu_id: str, language: str) -> tuple[tuple[str, str], ...]:
-        """(phrase, action) pairs for a menu: choices' words, then the standard keys'."""
-        menu = self.flow.nodes[menu_id]
+    def _speech_table(self, menu: model.Menu | str, language: str) -> tuple[tuple[str, str], ...]:
+        """(phrase, action) pairs for a menu (or a menu's id): choices' words, then the standard keys'."""
+        if isinstance(menu, str):
+            menu = self.flow.nodes[menu]
         table = []
         for choice in menu.choices:
             for phrase in self._words(language, choice.prompt) + self._words(language, f"digit.{choice.key}"):
@@ -340,7 +366,7 @@ class Engine:
         if not speech:
             return None
         # Words for two different choices ("prison" and "release") are not guessed between.
-        found = heard_actions(normalise(speech), self._speech(menu.id, language))
+        found = heard_actions(normalise(speech), self._speech(menu, language))
         if len(found) == 1:
             return found.pop()
         return "wrong"

@@ -19,7 +19,7 @@ from .flow import model
 
 log = logging.getLogger(__name__)
 
-ROUTES = {"node": "/voice/node/", "input": "/voice/input/", "dial": "/voice/dial/"}
+ROUTES = {"node": "/voice/node/", "input": "/voice/input/", "dial": "/voice/dial/", "callback": "/voice/callback/"}
 
 # (prompt id, language, slow) -> absolute URL of the clip, or None when there is none
 AudioLookup = Callable[[str, str, bool], "str | None"]
@@ -64,12 +64,13 @@ class TwimlRenderer:
     def _gather(self, step: e.Gather, slow: bool) -> Gather:
         language = self.flow.settings.languages[step.state.language]
         attrs = {
-            "action": self.url("input", step.node, step.state),
+            "action": self.url(step.route, step.node, step.state),
             "method": "POST",
-            "num_digits": 1,
             "timeout": step.timeout,
-            "finish_on_key": "",
+            "finish_on_key": step.finish_on_key,
         }
+        if step.num_digits is not None:  # None: a number of any length, ended by finish_on_key
+            attrs["num_digits"] = step.num_digits
         if step.action_on_empty:
             attrs["action_on_empty_result"] = True
         if step.speech:

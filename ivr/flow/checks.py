@@ -41,6 +41,7 @@ def used_prompts(flow: model.Flow) -> dict[str, list[model.Node]]:
     for node in flow.nodes.values():
         ids = list(getattr(node, "prompts", ())) + list(getattr(node, "intro", ()))
         ids += [c.prompt for c in getattr(node, "choices", ())]
+        ids += list(getattr(node, "uses", ()))  # words a node kind says of its own (a callback's questions)
         for prompt_id in ids:
             used.setdefault(prompt_id, []).append(node)
     count = max((len(n.choices) for n in flow.nodes.values() if isinstance(n, model.Menu)), default=0)

@@ -172,12 +172,59 @@ class Transfer(Node):
         return (self.on_fail, self.after)
 
 
+# The words the callback booking says besides a node's own prompts (ivr.callbacks.dialogue):
+# every callback node uses them all, so `ivr check` wants them in every language.
+CALLBACK_PROMPTS = (
+    "callback.unavailable",
+    "callback.already",
+    "callback.own.ask",
+    "callback.own.yes",
+    "callback.own.other",
+    "callback.number.ask",
+    "callback.number.silence",
+    "callback.number.again",
+    "callback.number.not_digits",
+    "callback.number.too_short",
+    "callback.number.too_long",
+    "callback.number.invalid",
+    "callback.number.premium",
+    "callback.number.emergency",
+    "callback.number.give_up",
+    "callback.confirm.heard",
+    "callback.confirm.yes",
+    "callback.confirm.again",
+    "callback.when.ask",
+    "callback.when.morning",
+    "callback.when.afternoon",
+    "callback.when.evening",
+    "callback.when.any",
+    "callback.voicemail.ask",
+    "callback.voicemail.yes",
+    "callback.voicemail.no",
+    "callback.identify.ask",
+    "callback.identify.yes",
+    "callback.identify.no",
+    "callback.booked",
+    "callback.reference",
+    "callback.reference.again",
+    "callback.next",
+    "callback.wait",
+    "callback.done.reference",
+    "callback.done.finish",
+    "topic.main",
+    "sys.choices.2",
+    "sys.choices.3",
+    "sys.choices.4",
+) + tuple(f"sys.press.{n}" for n in range(1, 5))
+
+
 @dataclass(frozen=True)
 class Callback(Node):
     prompts: tuple[str, ...] = ()
     done: str = ""
     fail: str = ""
     kind = "callback"
+    uses = CALLBACK_PROMPTS  # said by the booking's own questions
 
     def targets(self):
         return (self.done, self.fail)
