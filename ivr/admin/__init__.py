@@ -29,7 +29,7 @@ def init_app(app) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     secure = app.config["IVR_PUBLIC_URL"].lower().startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = app.config.get("IVR_STAFF_SECURE_COOKIE", secure)
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=12))

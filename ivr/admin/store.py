@@ -7,6 +7,7 @@ transaction with the audit event, so an edit and its record stand or fall togeth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from sqlalchemy import func, select, update
 
@@ -17,7 +18,10 @@ class Conflict(Exception):
     """Someone else saved this prompt since the form was opened."""
 
     def __init__(self, draft: PromptDraft | None):
-        self.draft = draft
+        # A plain copy: the session the draft came from is rolled back when this is raised.
+        self.draft = (
+            SimpleNamespace(text=draft.text, edited_by=draft.edited_by, edited_at=draft.edited_at) if draft else None
+        )
         who = f" by {draft.edited_by}" if draft else ""
         super().__init__(f"Someone else changed these words{who} while you were editing.")
 
