@@ -33,7 +33,8 @@ def default_config(instance_path: str) -> dict:
         "TWILIO_AUTH_TOKEN": _env("TWILIO_AUTH_TOKEN"),
         "IVR_PUBLIC_URL": _env("IVR_PUBLIC_URL", "http://127.0.0.1:8000"),
         "IVR_DATABASE_URL": _env("IVR_DATABASE_URL", f"sqlite:///{os.path.join(instance_path, 'ivr.sqlite3')}"),
-        "IVR_SPEECH": _env("IVR_SPEECH", "say"),
+        "IVR_SPEECH": _env("IVR_SPEECH", "play"),
+        "IVR_AUDIO_DIR": _env("IVR_AUDIO_DIR", os.path.join(instance_path, "audio")),
         "IVR_FLOW": _env("IVR_FLOW", "./flows.yaml"),
         "IVR_PROMPTS": _env("IVR_PROMPTS"),
         "IVR_DATA_KEY": _env("IVR_DATA_KEY"),  # seals callback numbers; unset: the instance folder's local key
@@ -69,6 +70,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         live = Line.load(app.config)
     except FlowError as exc:
         raise ConfigError(f"the call tree fails its checks; run `ivr check` and fix:\n{exc}") from exc
+    from . import audio
+
+    audio.init_app(app)
+    sounds = audio.lookup_for(app, live.flow)  # play mode: clips from IVR_AUDIO_DIR, <Say> where one is missing
+    if sounds is not None:
+        live = Line.build(live.flow, app.config["IVR_PUBLIC_URL"], app.config["IVR_SPEECH"], sounds)
     app.extensions["ivr.line"] = lambda: live
     app.extensions["ivr.fallback"] = fallback_twiml(live.flow)
     app.extensions.setdefault("ivr.status_hooks", [])

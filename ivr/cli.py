@@ -40,6 +40,10 @@ def check(path, prompt_dir, quiet):
     path = path or os.environ.get("IVR_FLOW") or "./flows.yaml"
     prompt_dir = prompt_dir or os.environ.get("IVR_PROMPTS")
     flow, problems = check_problems(path, prompt_dir)
+    if flow is not None:
+        from .audio.cli import audio_warnings
+
+        problems = sorted(problems + audio_warnings(flow, prompt_dir or Path(path).parent / "prompts"))
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         if problem.severity == "error" or not quiet:
@@ -141,6 +145,10 @@ def serve(host, port, workers, local):
         click.echo(f"Ring the line from another terminal:  ivr call --url http://{host}:{port}")
     try:
         app = create_app()  # fail here, once, with a clear message, not in every worker
+        if app.config["IVR_SPEECH"] == "play":
+            from .audio.cli import prepare_audio
+
+            prepare_audio(app.config, app.extensions["ivr.line"]().flow)  # a fresh machine renders first
         migrate(app.config["IVR_DATABASE_URL"])
         purge_expired_callbacks(app)  # retention, at every start
         app.extensions["ivr.db"].dispose()
@@ -187,6 +195,9 @@ main.add_command(callbacks)
 from .simulator import call  # noqa: E402  (registers `ivr call`)
 
 main.add_command(call)
+from .audio.cli import prompts  # noqa: E402  (registers `ivr prompts`)
+
+main.add_command(prompts)
 from .admin.cli import register as register_staff_commands  # noqa: E402  (registers `ivr staff`, `ivr diagram`)
 
 register_staff_commands(main)

@@ -24,6 +24,11 @@ ROUTES = {"node": "/voice/node/", "input": "/voice/input/", "dial": "/voice/dial
 # (prompt id, language, slow) -> absolute URL of the clip, or None when there is none
 AudioLookup = Callable[[str, str, bool], "str | None"]
 
+# A breath between menu choices ("..., press 1." pause "..., press 2."). In play mode
+# the sys.press.N clips end in the same silence (ivr.audio.clips.PAUSE_AFTER).
+PAUSE_AFTER_PREFIX = "sys.press."
+PAUSE = "300ms"
+
 
 class TwimlRenderer:
     """Renders Replies for one flow, one public URL and one speech mode."""
@@ -85,12 +90,12 @@ class TwimlRenderer:
     def _speak(self, utterances, slow: bool):
         """<Say> (or <Play>) verbs for utterances; consecutive ones in one language share a <Say>."""
         verbs = []
-        pending: list[str] = []
+        pending: list[str | None] = []  # None: a pause
         pending_language = None
 
         def flush():
             if pending:
-                verbs.append(self._say(" ".join(pending), pending_language, slow))
+                verbs.append(self._say(pending, pending_language, slow))
                 pending.clear()
 
         for utterance in utterances:
@@ -103,6 +108,8 @@ class TwimlRenderer:
                 flush()
                 pending_language = utterance.language
             pending.append(utterance.text)
+            if utterance.parts and utterance.parts[-1].startswith(PAUSE_AFTER_PREFIX):
+                pending.append(None)
         flush()
         return verbs
 
@@ -117,11 +124,29 @@ class TwimlRenderer:
         )
         return None
 
-    def _say(self, text: str, language_code: str, slow: bool) -> Say:
+    def _say(self, parts: list[str | None], language_code: str, slow: bool) -> Say:
+        """One <Say>: texts in order, an SSML <break> where a part is None (not after the last)."""
         language = self.flow.settings.languages[language_code]
         say = Say(voice=language.say_voice, language=language.code)
-        if slow:
-            say.prosody(text, rate=f"{self.flow.settings.rate_slow}%")
-        else:
-            say.value = text
+        chunks, current = [], []
+        for part in parts:
+            if part is None:
+                if current:
+                    chunks.append(" ".join(current))
+                current = []
+            else:
+                current.append(part)
+        if current:
+            chunks.append(" ".join(current))
+        if len(chunks) == 1:
+            if slow:
+                say.prosody(chunks[0], rate=f"{self.flow.settings.rate_slow}%")
+            else:
+                say.value = chunks[0]
+            return say
+        target = say.prosody(rate=f"{self.flow.settings.rate_slow}%") if slow else say
+        for index, chunk in enumerate(chunks):
+            if index:
+                target.break_(time=PAUSE)
+            target.append(f" {chunk}" if index else chunk)  # the space keeps words apart in plain-text readers
         return say
