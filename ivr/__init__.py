@@ -26,6 +26,24 @@ def _env(name: str, default=None):
     return value if value.strip() else default
 
 
+def _instance_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder (made once, readable only by its owner)."""
+    path = os.path.join(instance_path, "secret-key")
+    os.makedirs(instance_path, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path) as handle:
+            key = handle.read().strip()
+        if len(key) >= 32:
+            return key
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC, 0o600)
+    key = os.urandom(32).hex()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
 def default_config(instance_path: str) -> dict:
     """Settings from the environment, with embedded defaults for a local run."""
     return {
@@ -64,7 +82,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["IVR_SPEECH"] not in SPEECH_MODES:
         raise ConfigError(f"IVR_SPEECH must be one of {', '.join(SPEECH_MODES)}, not {app.config['IVR_SPEECH']!r}")
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = os.urandom(32).hex()
+        # One key for every worker of this instance, so a staff session survives its next request;
+        # set IVR_SECRET_KEY when several instances serve the staff area.
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
 
     try:
         live = Line.load(app.config)

@@ -179,3 +179,11 @@ def test_the_audit_trail_never_holds_a_phone_number(app):
     assert scrub("viewed ABC123 +44 7700 900123 and 07700900123") == (
         "viewed ABC123 [number removed] and [number removed]"
     )
+
+
+def test_workers_without_ivr_secret_key_share_one_kept_in_the_instance_folder(tmp_path):
+    from ivr import _instance_secret
+
+    first = _instance_secret(str(tmp_path))
+    assert len(first) == 64 and _instance_secret(str(tmp_path)) == first
+    assert (tmp_path / "secret-key").stat().st_mode & 0o777 == 0o600
