@@ -45,6 +45,7 @@ def _store_or_fail(need_key: bool = True):
         store = open_store()
     except ConfigError as exc:
         fail(str(exc))
+    click.get_current_context().call_on_close(store.db.dispose)  # no connection outlives the command
     if need_key and not store.can_store:
         from .crypto import HOW_TO_SET
 

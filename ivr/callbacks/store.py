@@ -18,7 +18,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -199,12 +199,15 @@ class CallbackStore:
         for attempt in range(2):
             try:
                 with self.db.session() as session:
-                    row = session.get(CallbackDraft, call_sid)
-                    if row is None:
+                    # Core UPDATE, then INSERT when there was nothing to update: a draft deleted
+                    # meanwhile by a booking of the same call is not an error here.
+                    changed = session.execute(
+                        update(CallbackDraft)
+                        .where(CallbackDraft.call_sid == call_sid)
+                        .values(answers_sealed=sealed, updated_at=now)
+                    ).rowcount
+                    if not changed:
                         session.add(CallbackDraft(call_sid=call_sid, answers_sealed=sealed, updated_at=now))
-                    else:
-                        row.answers_sealed = sealed
-                        row.updated_at = now
                 return
             except IntegrityError:
                 if attempt:  # two webhooks of one call made it at once, twice: give up

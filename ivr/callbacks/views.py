@@ -81,6 +81,9 @@ def step(node_id, step):
 
 def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid: str, now):
     callbacks = store()
+    # The draft first, then the booking: a booking and the removal of its draft are one
+    # commit, so a draft found missing here means any booking is already visible below.
+    draft = Draft.from_dict(callbacks.load_draft(call_sid, now))
     booked = callbacks.by_call(call_sid)
     if booked is not None:  # one request per call; also a replayed webhook after the booking
         if step == DONE:
@@ -89,7 +92,6 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
         preface = ("callback.already",) if step == "start" else ()
         return booking.booked(node_id, state.fresh(), booked.reference, preface, first=False)
 
-    draft = Draft.from_dict(callbacks.load_draft(call_sid, now))
     if draft is None or draft.node != node_id:
         # A new booking; or a step with none under way (it expired, or the call left it): start again.
         outcome = booking.start(node_id, state, request.form.get("From"))
