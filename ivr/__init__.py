@@ -67,6 +67,8 @@ def default_config(instance_path: str) -> dict:
 def create_app(test_config: dict | None = None) -> Flask:
     """The app factory."""
     app = Flask(__name__, instance_relative_config=True)
+    # A doubled slash is a 404, not a redirect: Twilio would re-post to the new URL unsigned-for.
+    app.url_map.merge_slashes = False
     app.config.from_mapping(default_config(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     if test_config:

@@ -53,9 +53,9 @@ class LiveServer:
                 self.stop()
                 raise RuntimeError(f"ivr serve exited: {self.log.decode()[-2000:]}")
             try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.2)
         self.stop()

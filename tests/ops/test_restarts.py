@@ -44,32 +44,35 @@ def test_a_restart_with_a_call_in_flight_loses_nothing(tmp_path):
 
 def test_a_worker_killed_under_load_does_not_stop_the_line(tmp_path):
     with LiveServer(env(tmp_path), workers=2) as server:
-        results: list[str] = []
+        results: list[tuple[float, str]] = []  # (when the call began, how it went)
         stop = threading.Event()
 
         def load():
             while not stop.is_set():
+                began = time.monotonic()
                 try:
                     transcript = run_call(
                         Caller(server.url, TOKEN), server.url + "/voice", Script("1 s 2"), echo=lambda _line: None
                     )
-                    results.append("ok" if any("0845 758 5112" in line for line in transcript) else "wrong")
+                    outcome = "ok" if any("0845 758 5112" in line for line in transcript) else "wrong"
                 except Exception as exc:  # a request cut off with its worker
-                    results.append(f"error: {exc.__class__.__name__}")
+                    outcome = f"error: {exc.__class__.__name__}"
+                results.append((began, outcome))
 
-        threads = [threading.Thread(target=load) for _ in range(4)]
+        threads = [threading.Thread(target=load) for _ in range(3)]
         for thread in threads:
             thread.start()
         time.sleep(2)
         victim = server.worker_pids()[0]
         os.kill(victim, signal.SIGKILL)
-        killed_at = len(results)
-        time.sleep(4)
+        killed = time.monotonic()
+        time.sleep(5)
         stop.set()
         for thread in threads:
-            thread.join(timeout=30)
-        after = results[killed_at + 4 :]  # calls begun after the kill (allow those cut mid-way)
+            thread.join(timeout=60)
+        # Only a call under way on the killed worker may fail; every call begun after it is whole.
+        after = [outcome for began, outcome in results if began > killed + 1]
         assert victim not in server.worker_pids()
         assert len(server.worker_pids()) == 2  # gunicorn replaced it
-        assert after and all(r == "ok" for r in after), results
-        assert results.count("wrong") == 0
+        assert after and all(outcome == "ok" for outcome in after), results
+        assert not [outcome for _, outcome in results if outcome == "wrong"]
