@@ -27,9 +27,10 @@ WEBHOOK_SECONDS = Histogram(
 )
 CALLS = Counter("ivr_calls_total", "Calls answered")
 TRANSFERS = Counter("ivr_transfers_total", "Transfers ended, by outcome", ["outcome"])
-BOOKINGS = Counter("ivr_bookings_total", "Callback bookings, by result", ["result"])
+BOOKINGS = Counter(
+    "ivr_bookings_total", "Callback bookings: booked, failed (database) or refused (no data key)", ["result"]
+)
 FALLBACKS = Counter("ivr_fallbacks_total", "Webhooks answered with the fallback after a fault")
-SAY_FALLBACKS = Counter("ivr_say_fallbacks_total", "Prompts said with <Say> because no audio was rendered")
 
 TRANSFER_OUTCOMES = ("completed", "busy", "no-answer", "failed", "canceled")
 

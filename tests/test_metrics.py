@@ -50,3 +50,26 @@ def test_metrics_token(app_config, header, status):
     headers = {"Authorization": header} if header else {}
     response = client.get("/metrics", headers=headers, environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert response.status_code == status
+
+
+def test_bookings_are_counted_by_result(app_config):
+    from cryptography.fernet import Fernet
+
+    from ivr import create_app
+    from ivr.db import upgrade
+
+    from .callbacks.test_journey import to_booking
+    from .conftest import Caller
+
+    upgrade(app_config["IVR_DATABASE_URL"])
+    app_config["IVR_DATA_KEY"] = Fernet.generate_key().decode()
+    app = create_app(app_config)
+    client = app.test_client()
+    booked = sample(client, "ivr_bookings_total", result="booked")
+    caller = Caller(client, from_number="+447911123456")
+    to_booking(caller)
+    for key in ("1", "2", "2", "1"):  # own number, afternoon, no voicemail, say who is calling
+        caller.press(key)
+    assert "Your callback is booked" in caller.answer.text
+    assert sample(client, "ivr_bookings_total", result="booked") == booked + 1
+    app.extensions["ivr.db"].dispose()

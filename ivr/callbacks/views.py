@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from .. import metrics
 from ..engine import CallState
 from ..flow import model
 from ..signature import require_twilio_signature
@@ -69,6 +70,7 @@ def step(node_id, step):
     booking = dialogue(engine)
     call_sid = request.form.get("CallSid", "")
     if not store().can_store or not _CALL_SID.match(call_sid):
+        metrics.BOOKINGS.labels("refused").inc()
         return render(line, booking.failed(node_id, state, now, "callback.unavailable"))
     try:
         return render(line, _step(booking, node_id, step, state, call_sid, now))
@@ -76,6 +78,7 @@ def step(node_id, step):
         # Logged by kind only: a database error's text can carry the values it was given.
         log.error("callback booking failed for call %s: %s", call_sid[:10], exc.__class__.__name__)
         _forget(call_sid)
+        metrics.BOOKINGS.labels("failed").inc()
         return render(line, booking.failed(node_id, state, now))
 
 
@@ -106,6 +109,7 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
         answers = outcome.draft
         made, created = callbacks.book(call_sid, state.language, answers.number, answers.safety, now)
         if created:
+            metrics.BOOKINGS.labels("booked").inc()
             log.info("callback booked for call %s: reference %s", call_sid[:10], made.reference)
             _purge(now)
         return booking.booked(node_id, state.fresh(), made.reference)
