@@ -92,8 +92,11 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
         if step == DONE:
             digits, speech = request.form.get("Digits", ""), request.form.get("SpeechResult", "")
             return booking.answer_done(node_id, state, booked.reference, digits, speech, now)
-        preface = ("callback.already",) if step == "start" else ()
-        return booking.booked(node_id, state.fresh(), booked.reference, preface, first=False)
+        if step == "start":
+            return booking.booked(node_id, state.fresh(), booked.reference, ("callback.already",), first=False)
+        # A retried answer to the last question: Twilio plays only the retry's answer when it
+        # retries a slow webhook, so it must be the whole confirmation, as the first one said it.
+        return booking.booked(node_id, state.fresh(), booked.reference)
 
     if draft is None or draft.node != node_id:
         # A new booking; or a step with none under way (it expired, or the call left it): start again.
