@@ -28,7 +28,9 @@ WEBHOOK_SECONDS = Histogram(
 CALLS = Counter("ivr_calls_total", "Calls answered")
 TRANSFERS = Counter("ivr_transfers_total", "Transfers ended, by outcome", ["outcome"])
 BOOKINGS = Counter(
-    "ivr_bookings_total", "Callback bookings: booked, failed (database) or refused (no data key)", ["result"]
+    "ivr_bookings_total",
+    "Callback bookings: booked, failed (database), refused (no data key) or limited (daily limit)",
+    ["result"],
 )
 FALLBACKS = Counter("ivr_fallbacks_total", "Webhooks answered with the fallback after a fault")
 

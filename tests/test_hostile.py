@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote, urlencode
 
 import pytest
+from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ def hostile_client(tmp_path_factory):
             "IVR_SPEECH": "say",
             "IVR_DATABASE_URL": url,
             "IVR_CLOCK": Clock(),
+            "IVR_DATA_KEY": Fernet.generate_key().decode(),
         }
     )
     yield app.test_client()

@@ -26,14 +26,26 @@ def retention_days(value) -> int:
     return days
 
 
+def per_number_per_day(value) -> int:
+    """IVR_BOOKINGS_PER_NUMBER_PER_DAY as a number (at least 1)."""
+    try:
+        limit = int(str(value).strip())
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise ConfigError(f"IVR_BOOKINGS_PER_NUMBER_PER_DAY must be a whole number, 1 or more, not {value!r}")
+    return limit
+
+
 def make_store(config, instance_path, db):
     """The CallbackStore for a config (the app's, or the CLI's read the same way)."""
     from .crypto import data_key
-    from .store import DEFAULT_RETENTION_DAYS, CallbackStore
+    from .store import DEFAULT_PER_NUMBER_PER_DAY, DEFAULT_RETENTION_DAYS, CallbackStore
 
     key = data_key(config.get("IVR_DATA_KEY"), instance_path)
     days = retention_days(config.get("IVR_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
-    return CallbackStore(db, key, days)
+    limit = per_number_per_day(config.get("IVR_BOOKINGS_PER_NUMBER_PER_DAY") or DEFAULT_PER_NUMBER_PER_DAY)
+    return CallbackStore(db, key, days, limit)
 
 
 def init_app(app) -> None:

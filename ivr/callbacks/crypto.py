@@ -8,6 +8,8 @@ stored and callbacks cannot be booked.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from pathlib import Path
 
@@ -29,6 +31,8 @@ class DataKey:
 
     def __init__(self, text: str):
         keys = [part.strip() for part in text.split(",") if part.strip()]
+        # Digests use the sealing (first) key: rotating it starts the daily counts afresh.
+        self._digest_key = hashlib.sha256(b"ivr caller digest\0" + (keys[0].encode() if keys else b"")).digest()
         try:
             self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
         except (ValueError, TypeError) as exc:
@@ -37,6 +41,10 @@ class DataKey:
     def seal(self, value) -> bytes:
         """Any JSON-able value -> an opaque token."""
         return self._fernet.encrypt(json.dumps(value, separators=(",", ":")).encode())
+
+    def digest(self, number: str) -> str:
+        """A keyed, one-way digest of a phone number: counts bookings without keeping the number."""
+        return hmac.new(self._digest_key, number.encode(), hashlib.sha256).hexdigest()
 
     def open(self, token: bytes):
         """A token -> the value; raises InvalidToken when no key opens it."""

@@ -33,6 +33,8 @@ class CallbackRequest(Base):
     language: Mapped[str] = mapped_column(String(16))
     number_sealed: Mapped[bytes] = mapped_column(LargeBinary)  # E.164
     safety_sealed: Mapped[bytes] = mapped_column(LargeBinary)  # {"when", "voicemail", "identify"}
+    # A keyed digest of the calling number (or, withheld, the number to call back): the daily limit.
+    caller_digest: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     status: Mapped[str] = mapped_column(String(20), index=True, default=NEW)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     status_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

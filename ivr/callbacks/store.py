@@ -18,7 +18,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -28,6 +28,9 @@ from .models import NEW, STATUSES, CallbackDraft, CallbackEvent, CallbackRequest
 
 log = logging.getLogger(__name__)
 
+# Bookings one calling number may make in 24 hours: enough for a caller who rings back,
+# too few to flood the queue (IVR_BOOKINGS_PER_NUMBER_PER_DAY).
+DEFAULT_PER_NUMBER_PER_DAY = 3
 DEFAULT_RETENTION_DAYS = 90
 # A draft older than the longest call Twilio allows (4 hours) belongs to no live call.
 DRAFT_MAX_AGE = dt.timedelta(hours=4)
@@ -82,10 +85,17 @@ class Callback:
 
 
 class CallbackStore:
-    def __init__(self, db: Database, key: DataKey | None, retention_days: int = DEFAULT_RETENTION_DAYS):
+    def __init__(
+        self,
+        db: Database,
+        key: DataKey | None,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        per_number_per_day: int = DEFAULT_PER_NUMBER_PER_DAY,
+    ):
         self.db = db
         self.key = key
         self.retention = dt.timedelta(days=retention_days)
+        self.per_number_per_day = per_number_per_day
 
     @property
     def can_store(self) -> bool:
@@ -98,7 +108,22 @@ class CallbackStore:
         return self.key
 
     # --- bookings ----------------------------------------------------------------------
-    def book(self, call_sid: str, language: str, number: str, safety: dict, now: dt.datetime) -> tuple[Callback, bool]:
+    def over_daily_limit(self, number: str | None, now: dt.datetime) -> bool:
+        """Whether this number has booked as many callbacks in the last 24 hours as one may."""
+        if not number or self.key is None:
+            return False
+        since = now - dt.timedelta(days=1)
+        with self.db.session() as session:
+            count = session.scalar(
+                select(func.count())
+                .select_from(CallbackRequest)
+                .where(CallbackRequest.caller_digest == self.key.digest(number), CallbackRequest.created_at >= since)
+            )
+        return count >= self.per_number_per_day
+
+    def book(
+        self, call_sid: str, language: str, number: str, safety: dict, now: dt.datetime, caller: str | None = None
+    ) -> tuple[Callback, bool]:
         """Store a request and drop the call's draft, in one transaction.
 
         Returns (the request, True) when made now, or (the call's existing one, False)
@@ -113,6 +138,7 @@ class CallbackStore:
                 language=language,
                 number_sealed=key.seal(number),
                 safety_sealed=key.seal(safety),
+                caller_digest=key.digest(caller or number),
                 status=NEW,
                 created_at=now,
                 status_at=now,

@@ -100,6 +100,9 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
 
     if draft is None or draft.node != node_id:
         # A new booking; or a step with none under way (it expired, or the call left it): start again.
+        if callbacks.over_daily_limit(calling_number(), now):
+            metrics.BOOKINGS.labels("limited").inc()
+            return booking.failed(node_id, state, now, "callback.limit")
         outcome = booking.start(node_id, state, request.form.get("From"))
         callbacks.save_draft(call_sid, outcome.draft.as_dict(), now)
         return outcome.reply
@@ -110,7 +113,12 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
     outcome = booking.answer(draft, state, digits, speech, now)
     if outcome.book:
         answers = outcome.draft
-        made, created = callbacks.book(call_sid, state.language, answers.number, answers.safety, now)
+        caller = calling_number()
+        if caller is None and callbacks.over_daily_limit(answers.number, now):  # withheld: count the number given
+            callbacks.drop_draft(call_sid)
+            metrics.BOOKINGS.labels("limited").inc()
+            return booking.failed(node_id, state, now, "callback.limit")
+        made, created = callbacks.book(call_sid, state.language, answers.number, answers.safety, now, caller)
         if created:
             metrics.BOOKINGS.labels("booked").inc()
             log.info("callback booked for call %s: reference %s", call_sid[:10], made.reference)
@@ -121,6 +129,12 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
     elif outcome.draft != draft:
         callbacks.save_draft(call_sid, outcome.draft.as_dict(), now)
     return outcome.reply
+
+
+def calling_number() -> str | None:
+    """The caller's own number from Twilio's From, when there is one (not withheld)."""
+    caller = request.form.get("From", "")
+    return caller if re.match(r"^\+[1-9]\d{6,14}$", caller) else None
 
 
 def render(line, reply) -> Response:

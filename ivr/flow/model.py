@@ -177,6 +177,7 @@ class Transfer(Node):
 CALLBACK_PROMPTS = (
     "callback.unavailable",
     "callback.already",
+    "callback.limit",
     "callback.own.ask",
     "callback.own.yes",
     "callback.own.other",
