@@ -26,7 +26,9 @@ class Base(DeclarativeBase):
 def make_engine(url: str) -> Engine:
     """An engine with time bounds, and SQLite set up for several worker processes."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": STATEMENT_TIMEOUT, "check_same_thread": False})
+        engine = create_engine(
+            url, hide_parameters=True, connect_args={"timeout": STATEMENT_TIMEOUT, "check_same_thread": False}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -43,8 +45,16 @@ def make_engine(url: str) -> Engine:
             "connect_timeout": STATEMENT_TIMEOUT,
             "options": f"-c statement_timeout={STATEMENT_TIMEOUT * 1000} -c lock_timeout={STATEMENT_TIMEOUT * 1000}",
         }
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=STATEMENT_TIMEOUT,
-                         connect_args=connect_args)
+    # hide_parameters: a logged database error never carries the values (a sealed number, a digest) it was given.
+    return create_engine(
+        url,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=STATEMENT_TIMEOUT,
+        connect_args=connect_args,
+    )
 
 
 class Database:
