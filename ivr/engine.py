@@ -323,12 +323,21 @@ class Engine:
                 chosen = next(c for c in node.choices if c.language in matches)
         if chosen is not None:
             return self.enter(node.next, replace(state.fresh(), language=chosen.language), now)
+        # The standard keys work here too, before they are introduced: a caller who presses
+        # 0 at the greeting wants a person, one who presses 9 needs time from the start.
+        keys = self.settings.keys
+        if digits == keys.person:
+            return self.to_person(state.fresh(), now)
+        if digits in (keys.repeat, keys.back):
+            return self.render(node.id, state.fresh(), ())
+        if digits == keys.more_time:
+            return self.render(node.id, replace(state.fresh(), more_time=True), ("sys.more_time",))
         if (digits or speech) and state.wrong + 1 < self.settings.retries_wrong_key:
             sorry = "sys.wrong_key" if digits else "sys.not_understood"
             return self.render(node.id, replace(state, wrong=state.wrong + 1), (sorry,))
-        # Silence, or still no choice: carry on in the default language, never hang up.
-        language = self.settings.default_language
-        return self.enter(node.next, CallState(language, state.more_time), now)
+        # Silence, or still no choice: carry on in the language so far (the default
+        # language on a new call; Welsh for a Welsh caller who came back), never hang up.
+        return self.enter(node.next, CallState(state.language, state.more_time), now)
 
     def dial_result(self, node_id: str, state: CallState, status: str, now: dt.datetime) -> Reply:
         """After a transfer: a finished call says goodbye, anything else is explained."""

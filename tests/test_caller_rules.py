@@ -8,7 +8,7 @@ import pytest
 
 from ivr.flow import load_flow
 
-from .conftest import CLOSED, ROOT
+from .conftest import CLOSED, ROOT, Caller
 
 FLOW = load_flow(ROOT / "flows.yaml", ROOT / "prompts")
 
@@ -107,6 +107,22 @@ def test_3_the_standard_keys_are_said_once_early(caller):
     assert gather_node(menu) == "main"
 
 
+def test_3_key_0_at_the_greeting_reaches_a_person(caller):
+    caller.ring()
+    answer = caller.press("0")
+    assert answer.find("Dial/Number").text == FLOW.settings.numbers["helpline"].e164
+
+
+def test_3_key_9_at_the_greeting_gives_more_time_at_once(caller):
+    caller.ring()
+    answer = caller.press("9")
+    assert answer.gather.get("timeout") == str(FLOW.settings.timeout_more_time)
+    assert answer.find("Gather/Say/prosody").text.startswith("You will have more time")
+    welsh = caller.press("2")
+    assert welsh.find("Gather/Say/prosody") is not None
+    assert welsh.find("Gather/Say").get("language") == "cy-GB"
+
+
 @pytest.mark.parametrize("menu", MENUS)
 def test_3_key_0_reaches_the_helpline_from_every_menu(caller, menu):
     enter(caller, menu)
@@ -168,8 +184,6 @@ def test_4_every_menu_listens_for_speech(caller, menu, language):
     ],
 )
 def test_4_said_words_reach_the_same_choices_as_keys(client, language, words):
-    from .conftest import Caller
-
     for key, said in enumerate(words, start=1):
         by_key, by_words = Caller(client), Caller(client)
         enter(by_key, "main", language)
@@ -262,7 +276,38 @@ def test_7_more_time_and_slower_speech_for_the_rest_of_the_call(caller):
 
 
 # --- 8. Number entry --------------------------------------------------------------------------------
-# The callback booking (issue 4) owns number entry; its tests live with it.
+# The callback booking (issue 4) owns number entry; tests/callbacks/test_journey.py covers it in depth.
+
+
+@pytest.fixture
+def booking_client(app_config):
+    from cryptography.fernet import Fernet
+
+    from ivr import create_app
+    from ivr.db import upgrade
+
+    app_config["IVR_DATA_KEY"] = Fernet.generate_key().decode()
+    upgrade(app_config["IVR_DATABASE_URL"])
+    app = create_app(app_config)
+    yield app.test_client()
+    app.extensions["ivr.db"].dispose()
+
+
+def test_8_number_entry_says_the_digits_hash_to_finish_reads_back_and_confirms(booking_client):
+    caller = Caller(booking_client, from_number="anonymous")
+    caller.to_main_menu()
+    caller.press("4")
+    caller.press("1")  # skips the guidance
+    caller.press("1")  # a callback
+    asked = caller.follow()
+    assert asked.gather.get("finishOnKey") == "#"
+    assert asked.gather.get("numDigits") is None
+    assert "A UK number has 11 digits" in asked.text and "press hash" in asked.text
+    confirm = caller.press("07911123456")
+    assert "zero seven nine one one, one two three, four five six." in confirm.text
+    assert "If that is right, press 1. To key in the number again, press 2." in confirm.text
+    again = caller.press("2")
+    assert "Please key in the number" in again.text
 
 
 # --- 9. Transfers -------------------------------------------------------------------------------------

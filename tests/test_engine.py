@@ -262,6 +262,31 @@ def test_a_wrong_key_at_the_language_choice_asks_again_then_goes_on_in_english(e
     assert gather(last).node == "keys_intro"
 
 
+def test_a_welsh_caller_back_at_the_language_choice_stays_welsh_on_silence(engine):
+    back = engine.answer("main", state("cy-GB"), "#", "", OPEN)
+    assert gather(back).node == "welcome"
+    reply = engine.answer("welcome", gather(back).state, "", "", OPEN)
+    assert (reply.language, gather(reply).node) == ("cy-GB", "keys_intro")
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "slow"),
+    [
+        ("0", "transfer.helpline", False),
+        ("*", "welcome.greeting", False),
+        ("#", "welcome.greeting", False),
+        ("9", "sys.more_time", True),
+    ],
+)
+def test_the_standard_keys_work_at_the_language_choice(engine, key, first, slow):
+    reply = engine.answer("welcome", state(), key, "", OPEN)
+    assert prompt_ids(reply)[0] == first
+    assert reply.slow is slow
+    if key != "0":
+        assert gather(reply).node == "welcome"
+        assert gather(reply).state == state(more_time=slow)
+
+
 # --- opening hours ----------------------------------------------------------------------------------
 
 HOURS = [
