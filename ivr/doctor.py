@@ -114,7 +114,59 @@ def check_database(config) -> list[Finding]:
     return [Finding(True, "the database is reachable and migrated")]
 
 
-CHECKS = [check_token, check_public_url, check_secret_key, check_flow_and_numbers, check_database]
+def check_data_key(config) -> list[Finding]:
+    from .callbacks.crypto import DataKey
+    from .errors import ConfigError
+
+    if not config.get("IVR_DATA_KEY"):
+        return [
+            Finding(
+                False,
+                "IVR_DATA_KEY is not set: callers cannot book callbacks (or only with this machine's local key)",
+                "set IVR_DATA_KEY to a Fernet key, the same on every instance, and keep a copy apart from backups",
+            )
+        ]
+    try:
+        DataKey(config["IVR_DATA_KEY"])
+    except ConfigError as exc:
+        return [Finding(False, "IVR_DATA_KEY is not a valid key", str(exc))]
+    return [Finding(True, "IVR_DATA_KEY is set: callback numbers are sealed at rest")]
+
+
+def check_audio(config) -> list[Finding]:
+    if config.get("IVR_SPEECH") != "play":
+        return [
+            Finding(True, f"IVR_SPEECH is {config.get('IVR_SPEECH')!r}: Twilio speaks the prompts, no audio needed")
+        ]
+    from pathlib import Path
+
+    from .audio.checks import audio_problems
+    from .audio.store import AudioStore
+    from .flow import load_flow
+
+    flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"))
+    prompt_dir = config.get("IVR_PROMPTS") or str(Path(config["IVR_FLOW"]).parent / "prompts")
+    problems = audio_problems(flow, AudioStore(config["IVR_AUDIO_DIR"]), prompt_dir)
+    if problems:
+        return [
+            Finding(
+                False,
+                f"{len(problems)} audio problem(s), e.g. {problems[0]}",
+                "run `ivr prompts render` (and `ivr check` for the prompts it names)",
+            )
+        ]
+    return [Finding(True, f"every prompt has rendered audio in {config['IVR_AUDIO_DIR']}")]
+
+
+CHECKS = [
+    check_token,
+    check_public_url,
+    check_secret_key,
+    check_data_key,
+    check_flow_and_numbers,
+    check_database,
+    check_audio,
+]
 
 
 def diagnose(config, checks=None) -> list[Finding]:

@@ -82,3 +82,40 @@ def test_doctor_command_exit_code(runner, monkeypatch, tmp_path):
     result = runner.invoke(main, ["doctor"])
     assert result.exit_code == 1
     assert "PROBLEM  TWILIO_AUTH_TOKEN is not set" in result.output
+
+
+@pytest.mark.parametrize(
+    ("key", "ok", "fragment"),
+    [
+        (None, False, "IVR_DATA_KEY is not set"),
+        ("not-a-key", False, "not a valid key"),
+        ("8-2tP3ZzR1mQvXkq0HqW6n6e0qS0WmY8nYb0m9WcR1Q=", True, "sealed at rest"),
+    ],
+)
+def test_data_key(key, ok, fragment):
+    from ivr.doctor import check_data_key
+
+    [finding] = check_data_key({"IVR_DATA_KEY": key})
+    assert finding.ok is ok
+    assert fragment in finding.what
+
+
+def test_audio_is_not_needed_in_say_mode():
+    from ivr.doctor import check_audio
+
+    [finding] = check_audio({"IVR_SPEECH": "say"})
+    assert finding.ok
+
+
+def test_unrendered_audio_is_a_problem_in_play_mode(tmp_path):
+    from ivr.doctor import check_audio
+
+    config = {
+        "IVR_SPEECH": "play",
+        "IVR_FLOW": str(ROOT / "flows.yaml"),
+        "IVR_PROMPTS": str(ROOT / "prompts"),
+        "IVR_AUDIO_DIR": str(tmp_path / "audio"),
+    }
+    [finding] = check_audio(config)
+    assert not finding.ok
+    assert "ivr prompts render" in finding.fix
