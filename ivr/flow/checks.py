@@ -96,6 +96,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
 
     _check_reachable(flow, at)
     _check_guidance_loops(flow, at)
+    _check_hours_loops(flow, at)
     _check_prompts(flow, context, problems)
     return problems
 
@@ -187,6 +188,27 @@ def _check_guidance_loops(flow: model.Flow, at):
                 break
             seen.add(node.id)
             node = flow.nodes.get(node.next)
+
+
+def _check_hours_loops(flow: model.Flow, at):
+    """Opening-hours branches say nothing: a chain of them must reach a node that speaks."""
+    for start in flow.nodes.values():
+        if not isinstance(start, model.HoursBranch):
+            continue
+        stack, seen = [(start.id, ())], set()
+        while stack:
+            node_id, path = stack.pop()
+            node = flow.nodes.get(node_id)
+            if not isinstance(node, model.HoursBranch) or (node_id, path) in seen:
+                continue
+            seen.add((node_id, path))
+            if node_id in path:
+                at(
+                    start.line,
+                    f"hours {start.id!r} leads round a loop of opening-hours branches; send open or closed to a node that speaks",
+                )
+                break
+            stack.extend((target, path + (node_id,)) for target in (node.open, node.closed))
 
 
 def _check_prompts(flow: model.Flow, context: dict, problems: list[Problem]):

@@ -52,6 +52,20 @@ CHECK_MUTATIONS = [
         id="language-loop",
     ),
     pytest.param(
+        "    closed: main\n",
+        "    closed: to_helpline\n",
+        "  to_helpline:",
+        "hours 'to_helpline' leads round a loop of opening-hours branches; send open or closed to a node that speaks",
+        id="hours-self-loop",
+    ),
+    pytest.param(
+        "    closed: main\n",
+        "    closed: again\n  again:\n    kind: hours\n    hours: helpline\n    open: transfer\n    closed: to_helpline\n",
+        "  again:",
+        "hours 'again' leads round a loop of opening-hours branches",
+        id="hours-loop",
+    ),
+    pytest.param(
         '      - key: "2"\n        prompt: person.choice\n',
         '      - key: "1"  # twice\n        prompt: person.choice\n',
         "# twice",
