@@ -97,6 +97,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
     _check_reachable(flow, at)
     _check_guidance_loops(flow, at)
     _check_hours_loops(flow, at)
+    _check_no_hang_up(flow, at, setting_line)
     _check_prompts(flow, context, problems)
     return problems
 
@@ -209,6 +210,41 @@ def _check_hours_loops(flow: model.Flow, at):
                 )
                 break
             stack.extend((target, path + (node_id,)) for target in (node.open, node.closed))
+
+
+def _lands_on(flow: model.Flow, node_id: str) -> set[str]:
+    """The nodes a caller can end up at from `node_id`, through branches and guidance that say nothing to choose."""
+    found, stack, seen = set(), [node_id], set()
+    while stack:
+        current = stack.pop()
+        node = flow.nodes.get(current)
+        if node is None or current in seen:
+            continue
+        seen.add(current)
+        if isinstance(node, model.HoursBranch):
+            stack += [node.open, node.closed]
+        elif isinstance(node, model.Guidance):
+            stack.append(node.next)
+        else:
+            found.add(current)
+    return found
+
+
+def _check_no_hang_up(flow: model.Flow, at, setting_line):
+    """Silence and a failed transfer must never end the call (rules 5 and 9)."""
+    ends = {n.id for n in flow.nodes.values() if isinstance(n, model.Goodbye)}
+    route = flow.settings.person_route
+    if _lands_on(flow, route) & ends:
+        at(
+            setting_line("routes", "person"),
+            f"settings.routes.person {route!r} can end the call; silence must reach a person or the number and a callback, never a goodbye",
+        )
+    for node in flow.nodes.values():
+        if isinstance(node, model.Transfer) and _lands_on(flow, node.on_fail) & ends:
+            at(
+                node.line,
+                f"transfer {node.id!r}: on_fail {node.on_fail!r} ends the call; explain and offer a callback or the number (a menu)",
+            )
 
 
 def _check_prompts(flow: model.Flow, context: dict, problems: list[Problem]):

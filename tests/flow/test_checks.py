@@ -52,6 +52,27 @@ CHECK_MUTATIONS = [
         id="language-loop",
     ),
     pytest.param(
+        "    person: to_helpline\n",
+        "    person: goodbye\n",
+        "person: goodbye",
+        "settings.routes.person 'goodbye' can end the call; silence must reach a person or the number and a callback",
+        id="silence-hangs-up",
+    ),
+    pytest.param(
+        "    closed: main\n",
+        "    closed: goodbye\n",
+        "person: to_helpline",
+        "settings.routes.person 'to_helpline' can end the call",
+        id="silence-hangs-up-when-closed",
+    ),
+    pytest.param(
+        "    on_fail: main\n",
+        "    on_fail: goodbye\n",
+        "  transfer:",
+        "transfer 'transfer': on_fail 'goodbye' ends the call; explain and offer a callback or the number (a menu)",
+        id="failed-transfer-hangs-up",
+    ),
+    pytest.param(
         "    closed: main\n",
         "    closed: to_helpline\n",
         "  to_helpline:",
