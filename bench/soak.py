@@ -210,9 +210,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1000, help="concurrent bookings in the burst")
     parser.add_argument("--minutes", type=float, default=3, help="length of the soak (0 to skip)")
-    parser.add_argument("--concurrent", type=int, default=100, help="callers at once during the soak")
+    parser.add_argument("--concurrent", type=int, default=300, help="callers at once during the soak")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
+    parser.add_argument(
+        "--think",
+        default="4,12",
+        help="seconds a caller spends between webhooks, min,max (hearing the prompts; real calls: several seconds)",
+    )
     args = parser.parse_args()
+    think = tuple(float(part) for part in args.think.split(","))
 
     name = "ivr_soak_" + secrets.token_hex(4)
     _admin(f"CREATE DATABASE {name}")
@@ -231,13 +237,17 @@ def main():
         bases = [s.url for s in servers]
         print(f"two instances x {args.workers} workers on PostgreSQL database {name}")
 
-        stats, seconds = asyncio.run(burst(bases, args.calls, (0.05, 0.5)))
-        report(f"burst of {args.calls} concurrent bookings (final webhook sent twice)", stats, seconds)
+        stats, seconds = asyncio.run(burst(bases, args.calls, think))
+        report(
+            f"{args.calls} concurrent bookings, {args.think} s between webhooks (final webhook sent twice)",
+            stats,
+            seconds,
+        )
         lost, doubled = check_bookings(env, stats)
         print(f"  bookings confirmed {len(stats.booked)}, lost {lost}, doubled {doubled}")
 
         if args.minutes > 0:
-            stats, seconds, samples = asyncio.run(soak(bases, servers, args.minutes, args.concurrent, (0.5, 2.0)))
+            stats, seconds, samples = asyncio.run(soak(bases, servers, args.minutes, args.concurrent, think))
             report(f"soak of {args.minutes:g} min with {args.concurrent} callers at once (30% booking)", stats, seconds)
             lost, doubled = check_bookings(env, stats)
             print(f"  bookings confirmed {len(stats.booked)}, lost {lost}, doubled {doubled}")
