@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl
 
 from .flow import model
 
@@ -151,7 +152,15 @@ class Engine:
         self.flow = flow
         self.settings = flow.settings
         self.render = functools.lru_cache(maxsize=8192)(self._render)
+        self._states = functools.lru_cache(maxsize=4096)(self._state_from_query)
         self._speech = functools.lru_cache(maxsize=256)(self._speech_table)
+
+    def state_from_query(self, query: bytes | str) -> CallState:
+        """The caller's state from a webhook URL's query string (the same few strings recur: cached)."""
+        return self._states(query.decode("utf-8", "replace") if isinstance(query, bytes) else query)
+
+    def _state_from_query(self, query: str) -> CallState:
+        return CallState.from_query(dict(parse_qsl(query[:400], keep_blank_values=True)), self.flow)
 
     # --- words ------------------------------------------------------------------
     def say(self, language: str, *prompt_ids: str, joiner: str = " ") -> Utterance:

@@ -45,10 +45,15 @@ def start_timer():
     g.ivr_started = time.perf_counter()
 
 
+_timers: dict[str, object] = {}
+
+
 def observe(response):
     started = g.pop("ivr_started", None)
-    if started is not None and request.url_rule is not None:
-        WEBHOOK_SECONDS.labels(request.url_rule.rule).observe(time.perf_counter() - started)
+    rule = request.url_rule
+    if started is not None and rule is not None:
+        timer = _timers.get(rule.rule) or _timers.setdefault(rule.rule, WEBHOOK_SECONDS.labels(rule.rule))
+        timer.observe(time.perf_counter() - started)
     return response
 
 

@@ -12,9 +12,8 @@ from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
 from . import metrics
-from .engine import CallState
 from .fallback import fallback_twiml
-from .signature import require_twilio_signature
+from .signature import require_twilio_signature, twilio_params
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -91,12 +90,12 @@ def state_and_node(node_id: str):
     current = line()
     if not _NODE_ID.match(node_id):
         node_id = "-"  # an unknown node: the engine says so and offers the main menu
-    return current, CallState.from_query(request.args, current.flow), node_id
+    return current, current.engine.state_from_query(request.query_string), node_id
 
 
 def caller_id() -> str | None:
     """The number the caller rang (ours), shown to the helpline: never the caller's own."""
-    called = request.form.get("To", "")
+    called = twilio_params().get("To", "")
     return called if _E164.match(called) else None
 
 
@@ -121,8 +120,8 @@ def enter(node_id):
 def answer(node_id):
     """What the caller pressed or said at a node (or nothing: silence)."""
     current, state, node_id = state_and_node(node_id)
-    digits = request.form.get("Digits", "")
-    speech = request.form.get("SpeechResult", "")
+    digits = twilio_params().get("Digits", "")
+    speech = twilio_params().get("SpeechResult", "")
     reply = current.engine.answer(node_id, state, digits, speech, now())
     return twiml(current.twiml.render(reply, caller_id()))
 
@@ -131,7 +130,7 @@ def answer(node_id):
 def dialled(node_id):
     """How a transfer ended: completed, busy, no answer, failed."""
     current, state, node_id = state_and_node(node_id)
-    status = request.form.get("DialCallStatus", "failed")
+    status = twilio_params().get("DialCallStatus", "failed")
     metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
     reply = current.engine.dial_result(node_id, state, status, now())
@@ -147,13 +146,13 @@ def fallback():
 @bp.post("/status")
 def status():
     """Twilio's call status callback."""
-    log.info("call %s %s", _sid(), request.form.get("CallStatus", "")[:20])
+    log.info("call %s %s", _sid(), twilio_params().get("CallStatus", "")[:20])
     for hook in current_app.extensions.get("ivr.status_hooks", []):
-        hook(request.form)
+        hook(twilio_params())
     return twiml('<?xml version="1.0" encoding="UTF-8"?><Response />')
 
 
 def _sid() -> str:
     """A short, non-personal handle on the call for logs."""
-    sid = request.form.get("CallSid", "")
+    sid = twilio_params().get("CallSid", "")
     return sid[:10] if re.match(r"^CA[0-9a-f]+$", sid) else "-"

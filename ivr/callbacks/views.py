@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from .. import metrics
 from ..engine import CallState
 from ..flow import model
-from ..signature import require_twilio_signature
+from ..signature import require_twilio_signature, twilio_params
 from .dialogue import DONE, Booking, Draft
 from .store import CallbackStore, StoreError
 
@@ -63,12 +63,12 @@ def step(node_id, step):
     line = current_app.extensions["ivr.line"]()
     engine, flow = line.engine, line.flow
     now = current_app.config["IVR_CLOCK"]()
-    state = CallState.from_query(request.args, flow)
+    state = engine.state_from_query(request.query_string)
     node = flow.nodes.get(node_id) if _NODE_ID.match(node_id) else None
     if not isinstance(node, model.Callback):  # the tree changed under the call
         return render(line, engine.enter(flow.main_menu, state.fresh(), now, ("sys.stale",)))
     booking = dialogue(engine)
-    call_sid = request.form.get("CallSid", "")
+    call_sid = twilio_params().get("CallSid", "")
     if not store().can_store or not _CALL_SID.match(call_sid):
         metrics.BOOKINGS.labels("refused").inc()
         return render(line, booking.failed(node_id, state, now, "callback.unavailable"))
@@ -90,7 +90,7 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
     booked = callbacks.by_call(call_sid)
     if booked is not None:  # one request per call; also a replayed webhook after the booking
         if step == DONE:
-            digits, speech = request.form.get("Digits", ""), request.form.get("SpeechResult", "")
+            digits, speech = twilio_params().get("Digits", ""), twilio_params().get("SpeechResult", "")
             return booking.answer_done(node_id, state, booked.reference, digits, speech, now)
         if step == "start":
             return booking.booked(node_id, state.fresh(), booked.reference, ("callback.already",), first=False)
@@ -103,13 +103,13 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
         if callbacks.over_daily_limit(calling_number(), now):
             metrics.BOOKINGS.labels("limited").inc()
             return booking.failed(node_id, state, now, "callback.limit")
-        outcome = booking.start(node_id, state, request.form.get("From"))
+        outcome = booking.start(node_id, state, twilio_params().get("From"))
         callbacks.save_draft(call_sid, outcome.draft.as_dict(), now)
         return outcome.reply
     if step != draft.step:  # "start" again, a retried or out-of-order webhook: ask what is asked now
         return booking.ask(draft, state.fresh())
 
-    digits, speech = request.form.get("Digits", ""), request.form.get("SpeechResult", "")
+    digits, speech = twilio_params().get("Digits", ""), twilio_params().get("SpeechResult", "")
     outcome = booking.answer(draft, state, digits, speech, now)
     if outcome.book:
         answers = outcome.draft
@@ -133,12 +133,12 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
 
 def calling_number() -> str | None:
     """The caller's own number from Twilio's From, when there is one (not withheld)."""
-    caller = request.form.get("From", "")
+    caller = twilio_params().get("From", "")
     return caller if re.match(r"^\+[1-9]\d{6,14}$", caller) else None
 
 
 def render(line, reply) -> Response:
-    called = request.form.get("To", "")
+    called = twilio_params().get("To", "")
     return twiml(line.twiml.render(reply, called if re.match(r"^\+[1-9]\d{6,14}$", called) else None))
 
 
