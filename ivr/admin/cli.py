@@ -111,6 +111,9 @@ def diagram(path, output):
 
 
 def register(main: click.Group) -> None:
-    """Add `ivr staff` and `ivr diagram` to the `ivr` command."""
+    """Add `ivr staff` and `ivr diagram` to the `ivr` command, and `export` to `ivr prompts` (the audio group)."""
     main.add_command(staff)
     main.add_command(diagram)
+    prompts = main.commands.get("prompts")
+    if isinstance(prompts, click.Group):
+        prompts.add_command(export_prompts_command, "export")

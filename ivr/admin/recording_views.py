@@ -45,7 +45,6 @@ def prompt_draft_audio(language, prompt_id):
 def recording_upload(language, prompt_id):
     """Upload a recording (WAV or MP3, up to 10 MB and the pipeline's length limit)."""
     known(language, prompt_id)
-    request.max_content_length = sound.MAX_UPLOAD_BYTES + 64 * 1024
     upload = request.files.get("recording")
     error = None
     if not sound.can_convert():
