@@ -73,7 +73,9 @@ def step(node_id, step):
         metrics.BOOKINGS.labels("refused").inc()
         return render(line, booking.failed(node_id, state, now, "callback.unavailable"))
     try:
-        return render(line, _step(booking, node_id, step, state, call_sid, now))
+        with store().db.one_connection():  # several short transactions, one pool checkout
+            reply = _step(booking, node_id, step, state, call_sid, now)
+        return render(line, reply)
     except (SQLAlchemyError, StoreError) as exc:
         # Logged by kind only: a database error's text can carry the values it was given.
         log.error("callback booking failed for call %s: %s", call_sid[:10], exc.__class__.__name__)
