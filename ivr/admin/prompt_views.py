@@ -44,14 +44,12 @@ def validate(overrides: dict) -> list[str]:
         for prompt_id, text in table.items():
             for message in check_text(text, language).errors:
                 problems.append(f"{prompt_id} ({language}): {message}")
-    if problems:
-        return problems
     config = current_app.config
     try:
         load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), overrides)
     except FlowError as exc:
-        return [str(p) for p in exc.problems]
-    return []
+        problems += [str(p) for p in exc.problems]  # file:line, as `ivr check` prints them
+    return problems
 
 
 def diff_html(old: str, new: str) -> Markup:
