@@ -40,14 +40,13 @@ def walk(flow: model.Flow) -> list[model.Node]:
     queue = deque([flow.settings.entry])
     while queue:
         node_id = queue.popleft()
+        if node_id not in seen and node_id in flow.nodes:
+            seen.add(node_id)
+            node = flow.nodes[node_id]
+            order.append(node)
+            queue.extend(node.targets())
         if not queue and flow.settings.person_route not in seen:
-            queue.append(flow.settings.person_route)
-        if node_id in seen or node_id not in flow.nodes:
-            continue
-        seen.add(node_id)
-        node = flow.nodes[node_id]
-        order.append(node)
-        queue.extend(node.targets())
+            queue.append(flow.settings.person_route)  # key 0's route, after everything reached by choices
     order += [n for n in flow.nodes.values() if n.id not in seen]
     return order
 
