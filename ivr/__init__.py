@@ -110,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import callbacks, metrics, voice
 
     app.register_blueprint(voice.bp)
+    app.extensions["ivr.fault_answer"] = voice.fallback_answer  # for other webhook blueprints' faults
     callbacks.init_app(app)  # the booking's webhooks, its store and end-of-call clean-up
     app.register_blueprint(metrics.bp)
 

@@ -14,8 +14,12 @@ from twilio.twiml.voice_response import VoiceResponse
 from .flow.model import Flow
 
 
-def fallback_twiml(flow: Flow) -> str:
-    """Say the safety line and the number in every language, then connect to the helpline."""
+def fallback_twiml(flow: Flow, caller_id: str | None = None) -> str:
+    """Say the safety line and the number in every language, then connect to the helpline.
+
+    `caller_id` is the number the caller rang (ours), shown to the helpline as on every
+    transfer; the static export has none to give, and Twilio then shows the caller's.
+    """
     settings = flow.settings
     helpline = settings.numbers.get("helpline")
     languages = [settings.default_language] + [c for c in settings.languages if c != settings.default_language]
@@ -24,7 +28,7 @@ def fallback_twiml(flow: Flow) -> str:
         language = settings.languages[code]
         response.say(flow.prompts.text("fallback.message", code), voice=language.say_voice, language=code)
     if helpline is not None:
-        response.dial(helpline.e164, timeout=settings.timeout_dial)
+        response.dial(helpline.e164, timeout=settings.timeout_dial, caller_id=caller_id)
     for code in languages:
         language = settings.languages[code]
         response.say(flow.prompts.text("fallback.number", code), voice=language.say_voice, language=code)

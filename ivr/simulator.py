@@ -56,6 +56,17 @@ class Caller:
             raise click.ClickException(f"the line answered {answer.status_code} at {parts.path}: {answer.text[:200]}")
         return ET.fromstring(answer.content)
 
+    def words_of(self, url: str) -> str | None:
+        """The words of a <Play> clip (the line serves them beside the audio), or None."""
+        parts = urlsplit(url)
+        if not parts.path.endswith(".wav"):
+            return None
+        try:
+            answer = self.session.get(self.base_url.rstrip("/") + parts.path[:-4] + ".txt", timeout=5)
+        except requests.RequestException:
+            return None
+        return answer.text if answer.status_code == 200 else None
+
 
 def spoken_text(element: ET.Element) -> str:
     return " ".join("".join(element.itertext()).split())
@@ -130,14 +141,36 @@ def run_call(caller: Caller, entry_url: str, source, echo=click.echo, voice: Voi
         transcript.append(text)
         echo(text)
 
+    played: list[str] = []  # the words of consecutive <Play> clips, said as one line
+
+    def say(text):
+        out(f"LINE: {text}")
+        if voice:
+            voice.say(text)
+
+    def flush():
+        if played:
+            # A choice's clips are "To continue in English" and "press 1.": read them with the comma a pause makes.
+            say(
+                "".join(
+                    t + ("" if i == len(played) - 1 else " " if t[-1:] in ".?!,:;" else ", ")
+                    for i, t in enumerate(played)
+                )
+            )
+            played.clear()
+
     def hear(element):
+        if element.tag == "Play":
+            words = caller.words_of(element.text.strip())
+            if words is None:
+                flush()
+                out(f"LINE: [plays {element.text.strip()}]")
+            else:
+                played.append(words)
+            return
+        flush()
         if element.tag == "Say":
-            text = spoken_text(element)
-            out(f"LINE: {text}")
-            if voice:
-                voice.say(text)
-        elif element.tag == "Play":
-            out(f"LINE: [plays {element.text}]")
+            say(spoken_text(element))
         elif element.tag == "Pause":
             out("LINE: [pause]")
 
@@ -150,6 +183,7 @@ def run_call(caller: Caller, entry_url: str, source, echo=click.echo, voice: Voi
             elif verb.tag == "Gather":
                 for inner in verb:
                     hear(inner)
+                flush()
                 kind, value = source.next_input()
                 out(f"YOU: {value if kind != 'silence' else '(silence)'}" if kind != "hangup" else "YOU: (hang up)")
                 if kind == "hangup":
@@ -165,9 +199,11 @@ def run_call(caller: Caller, entry_url: str, source, echo=click.echo, voice: Voi
                 next_url = verb.get("action")
                 break
             elif verb.tag == "Redirect":
+                flush()
                 next_url, extra = verb.text.strip(), {}
                 break
             elif verb.tag == "Dial":
+                flush()
                 number = spoken_text(verb)
                 out(f"LINE: [connecting you to {number}]")
                 outcome = source.dial_outcome()
@@ -176,8 +212,10 @@ def run_call(caller: Caller, entry_url: str, source, echo=click.echo, voice: Voi
                     next_url, extra = verb.get("action"), {"DialCallStatus": outcome}
                     break
             elif verb.tag == "Hangup":
+                flush()
                 out("LINE: [hangs up]")
                 return transcript
+        flush()
         if next_url is None:
             out("LINE: [the call ends]")
             return transcript

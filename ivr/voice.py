@@ -80,7 +80,7 @@ def fault(exc):
 def fallback_answer() -> str:
     """The safe answer from the live flow, or the one built at start if the flow is the fault."""
     try:
-        return fallback_twiml(line().flow)
+        return fallback_twiml(line().flow, caller_id())
     except Exception:
         log.exception("no flow for the fallback answer")
         return current_app.extensions["ivr.fallback"]

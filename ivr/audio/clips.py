@@ -121,4 +121,6 @@ def audio_lookup(flow: Flow, store: AudioStore, public_url: str, engine: str, re
         return table.get((prompt_id, language, bool(slow)))
 
     lookup.table = table
+    # name -> (prompt id, language): what a clip says, for `ivr call` (GET /audio/<name>.txt)
+    lookup.names = {url.rsplit("/", 1)[1].removesuffix(".wav"): (p, lang) for (p, lang, _), url in table.items()}
     return lookup

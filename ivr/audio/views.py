@@ -10,7 +10,7 @@ into a path unchecked.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, Response, abort, current_app, send_file
 
 from .store import valid_name
 
@@ -33,4 +33,20 @@ def clip(name: str):
     response = send_file(path, mimetype=MIMETYPE, etag=name, conditional=True, max_age=MAX_AGE)
     response.cache_control.public = True
     response.cache_control.immutable = True
+    return response
+
+
+@bp.get("/<name>.txt")
+def words(name: str):
+    """The words a clip says, so `ivr call` can print what a caller hears (public words, like the clip)."""
+    if not valid_name(name):
+        abort(404)
+    line = current_app.extensions["ivr.line"]()
+    known = getattr(line.twiml.audio, "names", {})
+    if name not in known:
+        abort(404)
+    prompt_id, language = known[name]
+    response = Response(line.flow.prompts.text(prompt_id, language), mimetype="text/plain")
+    response.headers["Content-Language"] = language
+    response.cache_control.max_age = 300
     return response

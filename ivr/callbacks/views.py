@@ -54,7 +54,7 @@ def fault(exc):
     if isinstance(exc, HTTPException):
         return exc
     log.error("callback webhook fault at %s: %s", request.path, exc.__class__.__name__)
-    return twiml(current_app.extensions["ivr.fallback"])
+    return twiml(current_app.extensions["ivr.fault_answer"]())
 
 
 @bp.post("/<node_id>/<step>")

@@ -63,3 +63,41 @@ def test_a_prompt_without_audio_falls_back_to_say_with_a_warning(caller, caplog)
         text = answer.text
     assert "press 0 to talk to a person" in text  # keys.intro has no clip: said with <Say>
     assert any("no audio for prompt(s) keys.intro" in r.getMessage() for r in caplog.records)
+
+
+def test_each_clip_serves_its_words_for_the_simulator(caller, app):
+    answer = caller.ring()
+    url = answer.findall("Play")[0].text
+    words = caller.client.get(url.removeprefix(PUBLIC_URL).removesuffix(".wav") + ".txt")
+    assert words.status_code == 200 and words.mimetype == "text/plain"
+    assert words.get_data(as_text=True) == app.extensions["ivr.line"]().flow.prompts.text("welcome.greeting", "en-GB")
+    assert caller.client.get("/audio/" + "0" * 32 + ".txt").status_code == 404
+    assert caller.client.get("/audio/..%2Fflows.txt").status_code == 404
+
+
+def test_ivr_call_prints_the_words_of_played_clips(app, client):
+    """`ivr call` in play mode prints what a caller hears, not clip URLs."""
+    from ivr.simulator import Caller, Script, run_call
+
+    class ThroughTestClient(Caller):
+        def post(self, url, extra=None):
+            import xml.etree.ElementTree as ET
+
+            from ..conftest import sign
+
+            params = {"CallSid": self.call_sid, "From": self.from_number, "To": self.to_number, **(extra or {})}
+            path = url.removeprefix(PUBLIC_URL)
+            response = client.post(path, data=params, headers={"X-Twilio-Signature": sign(url, params)})
+            return ET.fromstring(response.data)
+
+        def words_of(self, url):
+            response = client.get(url.removeprefix(PUBLIC_URL).removesuffix(".wav") + ".txt")
+            return response.get_data(as_text=True) if response.status_code == 200 else None
+
+    transcript = run_call(
+        ThroughTestClient(PUBLIC_URL, "unused"), PUBLIC_URL + "/voice", Script(""), echo=lambda _: None
+    )
+    first = transcript[0]
+    assert first.startswith("LINE: Welcome to the after-trial support line") and "999" in first
+    assert "To continue in English, press 1." in "\n".join(transcript)  # a choice's two clips, one line
+    assert not any("[plays" in line for line in transcript)
