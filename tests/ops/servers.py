@@ -66,14 +66,16 @@ class LiveServer:
         return [int(pid) for pid in out.split()]
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
+        if self.process is None:  # never started
+            return
+        if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        if self.process and self.process.stdout:
+        if self.process.stdout and not self.process.stdout.closed:
             self.log = self.process.stdout.read()
             self.process.stdout.close()
 

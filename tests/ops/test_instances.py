@@ -54,11 +54,13 @@ def two_instances(pg_database, line_env, tmp_path):
     env = {**line_env, "IVR_DATABASE_URL": pg_url(*pg_database)}
     assert ivr(env, "db", "upgrade").returncode == 0
     servers = [LiveServer(env, workers=2, public_url=PUBLIC_URL) for _ in range(2)]
-    for server in servers:
-        server.start()
-    yield env, servers
-    for server in servers:
-        server.stop()
+    try:
+        for server in servers:
+            server.start()
+        yield env, servers
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def test_calls_alternating_between_instances_complete(two_instances):
