@@ -40,9 +40,8 @@ def clock():
     return Clock()
 
 
-@pytest.fixture
-def app_config(tmp_path, clock):
-    """Config overrides for the app under test; tests may change them before `app` is made."""
+def line_config(folder: Path, clock, **extra) -> dict:
+    """The config of an app under test: the shipped flow, spoken with <Say>, SQLite in `folder`."""
     return {
         "TESTING": True,
         "TWILIO_AUTH_TOKEN": TOKEN,
@@ -50,9 +49,16 @@ def app_config(tmp_path, clock):
         "IVR_FLOW": str(ROOT / "flows.yaml"),
         "IVR_PROMPTS": str(ROOT / "prompts"),
         "IVR_SPEECH": "say",
-        "IVR_DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
+        "IVR_DATABASE_URL": f"sqlite:///{folder / 'ivr.sqlite3'}",
         "IVR_CLOCK": clock,
+        **extra,
     }
+
+
+@pytest.fixture
+def app_config(tmp_path, clock):
+    """Config overrides for the app under test; tests may change them before `app` is made."""
+    return line_config(tmp_path, clock)
 
 
 @pytest.fixture
@@ -189,17 +195,7 @@ def shared_app(tmp_path_factory, shared_clock):
     """
     from ivr.db import upgrade
 
-    folder = tmp_path_factory.mktemp("shared")
-    config = {
-        "TESTING": True,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "IVR_PUBLIC_URL": PUBLIC_URL,
-        "IVR_FLOW": str(ROOT / "flows.yaml"),
-        "IVR_PROMPTS": str(ROOT / "prompts"),
-        "IVR_SPEECH": "say",
-        "IVR_DATABASE_URL": f"sqlite:///{folder / 'ivr.sqlite3'}",
-        "IVR_CLOCK": shared_clock,
-    }
+    config = line_config(tmp_path_factory.mktemp("shared"), shared_clock)
     upgrade(config["IVR_DATABASE_URL"])
     app = create_app(config)
     yield app

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ivr import create_app
 from ivr.db import upgrade
 
-from .conftest import PUBLIC_URL, ROOT, TOKEN, Clock, sign
+from .conftest import PUBLIC_URL, Clock, line_config, sign
 
 ROUTES = [
     "/voice",
@@ -38,22 +38,9 @@ queries = st.dictionaries(st.sampled_from(["l", "m", "s", "w", "x"]), junk, max_
 
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("hostile")
-    url = f"sqlite:///{folder / 'ivr.sqlite3'}"
-    upgrade(url)
-    app = create_app(
-        {
-            "TESTING": True,
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "IVR_PUBLIC_URL": PUBLIC_URL,
-            "IVR_FLOW": str(ROOT / "flows.yaml"),
-            "IVR_PROMPTS": str(ROOT / "prompts"),
-            "IVR_SPEECH": "say",
-            "IVR_DATABASE_URL": url,
-            "IVR_CLOCK": Clock(),
-            "IVR_DATA_KEY": Fernet.generate_key().decode(),
-        }
-    )
+    config = line_config(tmp_path_factory.mktemp("hostile"), Clock(), IVR_DATA_KEY=Fernet.generate_key().decode())
+    upgrade(config["IVR_DATABASE_URL"])
+    app = create_app(config)
     yield app.test_client()
     app.extensions["ivr.db"].dispose()
 

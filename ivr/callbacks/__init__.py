@@ -15,26 +15,25 @@ from ..errors import ConfigError
 log = logging.getLogger(__name__)
 
 
+def whole_number(name: str, value, unit: str = "") -> int:
+    """A setting that must be a whole number, 1 or more; anything else is refused with its name."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{name} must be a whole number{unit}, 1 or more, not {value!r}")
+    return number
+
+
 def retention_days(value) -> int:
     """IVR_RETENTION_DAYS as a number of days (at least 1)."""
-    try:
-        days = int(str(value).strip())
-    except ValueError:
-        days = 0
-    if days < 1:
-        raise ConfigError(f"IVR_RETENTION_DAYS must be a whole number of days, 1 or more, not {value!r}")
-    return days
+    return whole_number("IVR_RETENTION_DAYS", value, " of days")
 
 
 def per_number_per_day(value) -> int:
     """IVR_BOOKINGS_PER_NUMBER_PER_DAY as a number (at least 1)."""
-    try:
-        limit = int(str(value).strip())
-    except ValueError:
-        limit = 0
-    if limit < 1:
-        raise ConfigError(f"IVR_BOOKINGS_PER_NUMBER_PER_DAY must be a whole number, 1 or more, not {value!r}")
-    return limit
+    return whole_number("IVR_BOOKINGS_PER_NUMBER_PER_DAY", value)
 
 
 def make_store(config, instance_path, db):
