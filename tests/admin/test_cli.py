@@ -75,3 +75,18 @@ def test_export_prompts_writes_the_published_words_to_the_files(app, runner, app
     assert "main.help: For help after the trial\n" in text
     assert text.startswith("# English words")  # comments kept
     assert (folder / "cy-GB.yaml").read_text() == (ROOT / "prompts" / "cy-GB.yaml").read_text()
+
+
+def test_ivr_prompts_export_is_the_same_command_on_the_audio_group(app, runner, app_config, tmp_path):
+    from ivr.admin import store
+
+    folder = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", folder)
+    with app.extensions["ivr.db"].session() as session:
+        store.publish_text(
+            session, "cy-GB", "main.help", "Am help ar ôl y treial", "ed@example.org", "publish", lambda overrides: []
+        )
+    result = runner.invoke(main, ["prompts", "export", "--to", str(folder)], env=env_for(app_config))
+    assert result.exit_code == 0, result.output
+    assert "1 prompt(s) written" in result.output
+    assert "main.help: Am help ar ôl y treial\n" in (folder / "cy-GB.yaml").read_text(encoding="utf-8")
