@@ -246,8 +246,6 @@ class Engine:
         hints = tuple(phrase for phrase, _ in self._speech(menu, lang))
         return Gather(menu.id, state, words, self.timeout(state), True, hints, True)
 
-    _menu_gather = menu_gather
-
     # --- answers ----------------------------------------------------------------------
     def answer(self, node_id: str, state: CallState, digits: str, speech: str, now: dt.datetime) -> Reply:
         """The caller pressed `digits`, said `speech`, or (both empty) stayed silent."""
