@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from . import accounts, audit, bp
@@ -105,6 +105,25 @@ def staff_accounts():
     return render_template("admin/accounts.html", people=people, roles=ROLES, errors=errors, form=form), (
         400 if errors else 200
     )
+
+
+@bp.post("/accounts/<int:staff_id>/active")
+@requires("accounts")
+def staff_active(staff_id):
+    """Switch an account off (it is signed out at once) or on again (admins; never your own)."""
+    turn_on = request.form.get("active") == "1"
+    if staff_id == current_user.id:
+        flash("You cannot switch off your own account. Ask another admin.", "error")
+        return redirect(url_for("admin.staff_accounts"))
+    with db().session() as s:
+        person = s.get(Staff, staff_id)
+        if person is None:
+            abort(404)
+        person.active = turn_on
+        audit.record(s, "account.on" if turn_on else "account.off", person.email)
+        email = person.email
+    flash(f"{email} can {'now' if turn_on else 'no longer'} sign in.", "success")
+    return redirect(url_for("admin.staff_accounts"))
 
 
 @bp.get("/audit")

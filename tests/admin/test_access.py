@@ -187,3 +187,36 @@ def test_workers_without_ivr_secret_key_share_one_kept_in_the_instance_folder(tm
     first = _instance_secret(str(tmp_path))
     assert len(first) == 64 and _instance_secret(str(tmp_path)) == first
     assert (tmp_path / "secret-key").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_admin_switches_an_account_off_and_it_is_signed_out_at_once(app, client, make_staff):
+    from .conftest import sign_in as sign_in_as
+
+    make_staff("ed@example.org", "editor")
+    editor_client = app.test_client()
+    sign_in_as(editor_client, "ed@example.org")
+    assert editor_client.get("/admin/prompts").status_code == 200
+    sign_in_as(client, make_staff("admin@example.org", "admin"))
+    with app.extensions["ivr.db"].session() as session:
+        from ivr.admin.models import Staff
+
+        ed = session.scalar(select(Staff).where(Staff.email == "ed@example.org"))
+    response = client.post(
+        f"/admin/accounts/{ed.id}/active", data={"csrf_token": token(client, "/admin/accounts"), "active": "0"}
+    )
+    assert response.status_code == 302
+    assert editor_client.get("/admin/prompts").status_code == 302  # to the sign-in page
+    assert sign_in_as(editor_client, "ed@example.org").status_code == 400
+    assert ("admin@example.org", "account.off", "ed@example.org") in audit_actions(app)
+
+
+def test_an_admin_cannot_switch_off_their_own_account(app, admin_client):
+    from ivr.admin.models import Staff
+
+    with app.extensions["ivr.db"].session() as session:
+        me = session.scalar(select(Staff).where(Staff.email == "admin@example.org"))
+    data = {"csrf_token": token(admin_client, "/admin/accounts"), "active": "0"}
+    response = admin_client.post(f"/admin/accounts/{me.id}/active", data=data, follow_redirects=True)
+    assert "You cannot switch off your own account" in response.get_data(as_text=True)
+    with app.extensions["ivr.db"].session() as session:
+        assert session.get(Staff, me.id).active is True
