@@ -51,7 +51,7 @@ def check_secret_key(config) -> list[Finding]:
     return [
         Finding(
             False,
-            "IVR_SECRET_KEY is not set: staff sessions end at every restart and differ per instance",
+            "IVR_SECRET_KEY is not set: each instance keeps its own key, so a staff sign-in holds on one server only",
             "set IVR_SECRET_KEY to a long random value, the same on every instance",
         )
     ]
