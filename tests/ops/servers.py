@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -44,8 +45,11 @@ class LiveServer:
 
     def start(self, wait: float = 30) -> LiveServer:
         command = IVR + ["serve", "--port", str(self.port), "--workers", str(self.workers)]
+        # Output goes to a file, not a pipe: a pipe nobody reads fills after some
+        # hundred calls' log lines, and then every worker blocks writing to it.
+        self.output = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            command, env=self.env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+            command, env=self.env, cwd=ROOT, stdout=self.output, stderr=subprocess.STDOUT, start_new_session=True
         )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -75,9 +79,10 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        if self.process.stdout and not self.process.stdout.closed:
-            self.log = self.process.stdout.read()
-            self.process.stdout.close()
+        if not self.output.closed:
+            self.output.seek(0)
+            self.log = self.output.read()
+            self.output.close()
 
     def __enter__(self):
         return self.start()
