@@ -70,4 +70,7 @@ if (editor) {
     clearTimeout(timer)
     timer = setTimeout(check, 400)
   })
+  // Words typed before this script ran (it loads after the page), or restored by the
+  // browser on going back, raised no 'input' event here: check them now.
+  if (textarea.value !== textarea.defaultValue) check()
 }
