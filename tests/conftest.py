@@ -61,14 +61,19 @@ def app_config(tmp_path, clock):
     return line_config(tmp_path, clock)
 
 
-@pytest.fixture
-def app(app_config):
+def running_app(config: dict):
+    """Migrate the config's database, make the app, and close its connections after: a fixture body."""
     from ivr.db import upgrade
 
-    upgrade(app_config["IVR_DATABASE_URL"])
-    app = create_app(app_config)
+    upgrade(config["IVR_DATABASE_URL"])
+    app = create_app(config)
     yield app
     app.extensions["ivr.db"].dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    yield from running_app(app_config)
 
 
 @pytest.fixture
@@ -193,13 +198,7 @@ def shared_app(tmp_path_factory, shared_clock):
     A module opts in by overriding `client` and `clock` with `shared_client` and
     `shared_open_clock`; building an app per test is what makes a suite slow.
     """
-    from ivr.db import upgrade
-
-    config = line_config(tmp_path_factory.mktemp("shared"), shared_clock)
-    upgrade(config["IVR_DATABASE_URL"])
-    app = create_app(config)
-    yield app
-    app.extensions["ivr.db"].dispose()
+    yield from running_app(line_config(tmp_path_factory.mktemp("shared"), shared_clock))
 
 
 @pytest.fixture

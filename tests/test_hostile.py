@@ -13,10 +13,7 @@ from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ivr import create_app
-from ivr.db import upgrade
-
-from .conftest import PUBLIC_URL, Clock, line_config, sign
+from .conftest import PUBLIC_URL, Clock, line_config, running_app, sign
 
 ROUTES = [
     "/voice",
@@ -39,10 +36,8 @@ queries = st.dictionaries(st.sampled_from(["l", "m", "s", "w", "x"]), junk, max_
 @pytest.fixture(scope="module")
 def hostile_client(tmp_path_factory):
     config = line_config(tmp_path_factory.mktemp("hostile"), Clock(), IVR_DATA_KEY=Fernet.generate_key().decode())
-    upgrade(config["IVR_DATABASE_URL"])
-    app = create_app(config)
-    yield app.test_client()
-    app.extensions["ivr.db"].dispose()
+    for app in running_app(config):
+        yield app.test_client()
 
 
 def post_signed(client, path: str, data: dict):

@@ -83,6 +83,11 @@ def queue_request(reference):
     if item is None:
         abort(404)
     audit.record_now("queue.open", f"request {item.reference} (number shown)")
+    return render_request(item)
+
+
+def render_request(item, errors=None, form=None):
+    """One request's page: its number in spoken groups, its answers, the status form."""
     return render_template(
         "admin/queue_request.html",
         item=item,
@@ -91,8 +96,8 @@ def queue_request(reference):
         choices=CHOICES,
         times=SAFE_TIMES,
         yes_no=yes_no,
-        errors={},
-        form={},
+        errors=errors or {},
+        form=form or {},
     )
 
 
@@ -114,17 +119,7 @@ def queue_update(reference):
         item = store.get(reference)
         if item is None:
             abort(404)
-        return render_template(
-            "admin/queue_request.html",
-            item=item,
-            number=spoken_groups(item.number),
-            labels=LABELS,
-            choices=CHOICES,
-            times=SAFE_TIMES,
-            yes_no=yes_no,
-            errors=errors,
-            form={"status": status, "note": note},
-        ), 400
+        return render_request(item, errors, {"status": status, "note": note}), 400
     from ..callbacks.store import StoreError
 
     try:
