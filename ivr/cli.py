@@ -6,7 +6,6 @@ Exit codes: 0 fine, 1 problems found, 2 misuse (click's own).
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import click
 from .errors import ConfigError
 from .flow import read_flow
 from .flow.checks import check_flow
+from .instance import instance_folder, local_token
 
 
 def check_problems(path: str, prompts: str | None = None):
@@ -61,10 +61,10 @@ def check(path, prompt_dir, quiet):
 @main.command()
 def doctor():
     """Check this deployment (token, https URL, numbers, database, ...); exit 1 on problems."""
-    from . import default_config
     from .doctor import diagnose
+    from .instance import settings
 
-    config = default_config(str(instance_folder()))
+    config = settings()
     config["SECRET_KEY_FROM_ENV"] = bool(config.get("SECRET_KEY"))
     findings = diagnose(config)
     for finding in findings:
@@ -103,24 +103,6 @@ def export_fallback(output, path):
         return
     Path(output).write_text(document + "\n", encoding="utf-8")
     click.echo(f"wrote {output}: host it at a public HTTPS URL and set it as the number's fallback URL")
-
-
-def local_token(instance: Path) -> str:
-    """A token for trying the line on this machine, kept in the instance folder."""
-    path = instance / "local-auth-token"
-    if path.exists():
-        return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(16)
-    path.write_text(token + "\n")
-    path.chmod(0o600)
-    return token
-
-
-def instance_folder() -> Path:
-    from . import create_app  # noqa: F401  (the package's folder decides Flask's instance path)
-
-    return Path(__file__).resolve().parent.parent / "instance"
 
 
 @main.command()
@@ -178,9 +160,9 @@ def db():
 @db.command("upgrade")
 def db_upgrade():
     """Create or update the tables in IVR_DATABASE_URL (safe to repeat)."""
-    from . import default_config
+    from .instance import settings
 
-    url = default_config(str(instance_folder()))["IVR_DATABASE_URL"]
+    url = settings()["IVR_DATABASE_URL"]
     try:
         migrate(url)
     except ConfigError as exc:

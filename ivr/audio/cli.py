@@ -13,18 +13,11 @@ from pathlib import Path
 
 import click
 
+from ..instance import settings
 from .clips import flow_clips, playable, prompt_ids
 from .render import RenderReport, render_flow
 from .store import AudioStore
 from .synth import SpeechError, Synthesizer, engine_version
-
-
-def settings() -> dict:
-    """The same settings `ivr serve` uses (environment, then the embedded defaults)."""
-    from .. import default_config
-    from ..cli import instance_folder
-
-    return default_config(str(instance_folder()))
 
 
 def load(config: dict):

@@ -24,8 +24,8 @@ def open_store():
     from flask import Config
 
     from .. import default_config
-    from ..cli import instance_folder
     from ..db import Database
+    from ..instance import instance_folder
     from . import make_store
 
     instance = instance_folder()

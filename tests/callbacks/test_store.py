@@ -248,7 +248,7 @@ def test_the_cli_without_a_key_says_how_to_set_one(runner, database_url, monkeyp
 
     monkeypatch.setenv("IVR_DATABASE_URL", database_url)
     monkeypatch.setenv("IVR_DATA_KEY", "")
-    monkeypatch.setattr("ivr.cli.instance_folder", lambda: __import__("pathlib").Path("/nonexistent-ivr-instance"))
+    monkeypatch.setattr("ivr.instance.instance_folder", lambda: __import__("pathlib").Path("/nonexistent-ivr-instance"))
     listed = runner.invoke(main, ["callbacks", "list", "--json"])
     assert listed.exit_code == 1 and "IVR_DATA_KEY is not set" in listed.output
 
