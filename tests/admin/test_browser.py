@@ -3,8 +3,8 @@ real server on a free port. Sign in, edit and hear a prompt, publish it and ring
 line, roll back, upload a recording, work the callback queue, roles, keyboard use,
 and an axe-core scan of every page.
 
-Needs /usr/bin/chromium (never a downloaded browser) and `npm ci` in tests/admin
-for axe-core; .ci/run prepares both.
+Needs /usr/bin/chromium (never a downloaded browser; .ci/run installs it) and axe-core,
+which the first browser test installs with `npm ci` in tests/admin (tests/admin/axe.py).
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from ivr.admin.accounts import add_staff
 from ivr.db import upgrade
 
 from ..conftest import Caller
+from .axe import axe_script, ensure_axe
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("IVR_TEST_CHROMIUM", "/usr/bin/chromium")
-AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE = axe_script()
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -47,8 +48,9 @@ MOBILE = "+447911123456"
 def _missing() -> str:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         return f"no chromium at {CHROMIUM} (apt-get install chromium)"
-    if not AXE.exists():
-        return f"no axe-core at {AXE} (npm ci in tests/admin)"
+    installing = ensure_axe()
+    if installing:
+        return installing
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
