@@ -112,6 +112,9 @@ def export_fallback(output, path):
 @click.option("--local", is_flag=True, help="Try the line on this machine: a local auth token and public URL.")
 def serve(host, port, workers, local):
     """Serve the webhooks and the staff area with gunicorn."""
+    from .serve import prepare_metrics
+
+    prepare_metrics()  # first: before anything below imports prometheus_client
     from . import create_app
     from .callbacks import purge_expired as purge_expired_callbacks
     from .serve import serve as run
