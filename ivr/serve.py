@@ -35,7 +35,7 @@ def prepare_metrics() -> str:
     folder per start, so figures of a previous run never mix in.
     """
     if "prometheus_client" in sys.modules and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        raise RuntimeError("prometheus_client was imported before the metrics folder was set")
+        return ""  # too late (in-process callers such as tests): keep one process's own registry
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ivr-metrics-")
     return os.environ["PROMETHEUS_MULTIPROC_DIR"]
