@@ -56,6 +56,9 @@ def serve(host: str, port: int, workers: int, app_factory, **extra) -> None:
         "accesslog": None,
         # Never log query strings or bodies: they carry call state, and a booking carries a number.
         "errorlog": "-",
+        # gunicorn 27's control socket (for `gunicornc`) would sit in ~/.gunicorn, one path shared by
+        # every instance on the machine; nothing here uses it.
+        "control_socket_disable": True,
         **extra,
     }
     Server(options, app_factory).run()

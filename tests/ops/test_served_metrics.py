@@ -22,13 +22,16 @@ def value(text: str, name: str) -> float:
 
 
 def test_metrics_add_up_every_worker_after_calls(tmp_path):
-    env = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}"}
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}", "HOME": str(home)}
     with LiveServer(env, workers=3) as server:
         for _ in range(9):  # spread over the workers
             caller = Caller(server.url, TOKEN)
             menu = caller.post(server.url + "/voice", {})
             caller.post(menu.find("Gather").get("action"), {"Digits": "1"})
         answer = requests.get(server.url + "/metrics", timeout=10)
+    assert not (home / ".gunicorn").exists(), "gunicorn's control socket is shared by every instance on the machine"
     assert answer.status_code == 200
     text = answer.text
     assert int(answer.headers["Content-Length"]) > 0
