@@ -14,7 +14,7 @@ import click
 from .errors import ConfigError
 from .flow import read_flow
 from .flow.checks import check_flow
-from .instance import instance_folder, local_token
+from .instance import instance_folder, local_token, migrate
 
 
 def check_problems(path: str, prompts: str | None = None):
@@ -110,46 +110,79 @@ def export_fallback(output, path):
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option("--local", is_flag=True, help="Try the line on this machine: a local auth token and public URL.")
-def serve(host, port, workers, local):
+@click.option("--verbose", is_flag=True, help="Also log each migration step and gunicorn's own start-up lines.")
+def serve(host, port, workers, local, verbose):
     """Serve the webhooks and the staff area with gunicorn."""
+    from .serve import prepare_metrics
+
+    prepare_metrics()  # first: before anything below imports prometheus_client
+    import logging
+
     from . import create_app
     from .callbacks import purge_expired as purge_expired_callbacks
+    from .instance import app_config
     from .serve import serve as run
 
     if local:
-        token = os.environ.get("TWILIO_AUTH_TOKEN") or local_token(instance_folder())
-        os.environ["TWILIO_AUTH_TOKEN"] = token
+        os.environ["TWILIO_AUTH_TOKEN"] = os.environ.get("TWILIO_AUTH_TOKEN") or local_token(instance_folder())
         os.environ.setdefault("IVR_PUBLIC_URL", f"http://{host}:{port}")
         from .callbacks.crypto import local_data_key
 
         os.environ.setdefault("IVR_DATA_KEY", local_data_key(instance_folder()))  # seals callback numbers
-        click.echo(f"Local auth token: {token}")
-        click.echo(f"Ring the line from another terminal:  ivr call --url http://{host}:{port}")
+    if not verbose:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        app = create_app()  # fail here, once, with a clear message, not in every worker
+        # The schema first: the app reads the published words from the database as it starts.
+        migrate(app_config()["IVR_DATABASE_URL"])
+        clips_log = logging.getLogger("ivr.audio.clips")
+        clips_log.disabled = True  # "N clips have no audio" is rendered away just below, not news
+        try:
+            app = create_app()  # fail here, once, with a clear message, not in every worker
+        finally:
+            clips_log.disabled = False
         if app.config["IVR_SPEECH"] == "play":
             from .audio.cli import prepare_audio
 
             prepare_audio(app.config, app.extensions["ivr.line"]().flow)  # a fresh machine renders first
-        migrate(app.config["IVR_DATABASE_URL"])
         purge_expired_callbacks(app)  # retention, at every start
+        summary = start_summary(app, host, port, workers, local)
         app.extensions["ivr.db"].dispose()
     except ConfigError as exc:
         click.echo(f"ivr serve: {exc}", err=True)
         sys.exit(1)
-    run(host, port, workers, create_app)
+    run(
+        host,
+        port,
+        workers,
+        create_app,
+        when_ready=lambda _server: click.echo(summary),  # once listening: the address is then true
+        loglevel="info" if verbose else "warning",
+    )
 
 
-def migrate(url: str) -> None:
-    """Bring the database schema up to date, or explain why it cannot be reached."""
-    from sqlalchemy.exc import SQLAlchemyError
+def start_summary(app, host: str, port: int, workers: int, local: bool) -> str:
+    """What a person starting the line needs, in a few lines."""
+    from sqlalchemy import func, select
 
-    from .db import upgrade
+    from .admin.models import Staff
+    from .instance import command_name
 
-    try:
-        upgrade(url)
-    except SQLAlchemyError as exc:
-        raise ConfigError(f"cannot migrate the database at IVR_DATABASE_URL: {exc.__class__.__name__}: {exc}") from exc
+    ivr = command_name()
+    listening = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    with app.extensions["ivr.db"].session() as session:
+        accounts = session.scalar(select(func.count()).select_from(Staff))
+    lines = [
+        f"The after-trial support line is listening at {listening} ({workers} worker(s); Ctrl+C stops it).",
+        f"  Twilio posts calls to  {app.config['IVR_PUBLIC_URL'].rstrip('/')}/voice",
+        f"  Staff area             {listening}/admin/",
+    ]
+    if not accounts:
+        lines.append(f"  First admin            {ivr} staff add you@example.org --role admin   (no staff accounts yet)")
+    if local:
+        url = "" if listening == "http://127.0.0.1:8000" else f" --url {listening}"
+        lines.append(f"  Local auth token       {app.config['TWILIO_AUTH_TOKEN']}   (the simulator finds it itself)")
+        lines.append(f"  Ring the line          {ivr} call{url}   (from another terminal)")
+    return "\n".join(lines)
 
 
 @main.group()

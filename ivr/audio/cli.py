@@ -42,11 +42,12 @@ def render_with_progress(flow, store: AudioStore, workers=None, clean=True) -> R
         nonlocal bar
         if count:
             click.echo(f"rendering {count} clip(s) into {store.root} ...", err=True)
-            bar = click.progressbar(length=count, label="prompts", file=sys.stderr)
-            bar.__enter__()
+            if sys.stderr.isatty():  # elsewhere (a log, a pipe) a bar is only noise
+                bar = click.progressbar(length=count, label="prompts", file=sys.stderr)
+                bar.__enter__()
 
     try:
-        report = render_flow(flow, store, workers, clean, progress=lambda n: bar.update(n), on_start=start)
+        report = render_flow(flow, store, workers, clean, progress=lambda n: bar and bar.update(n), on_start=start)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -61,7 +62,8 @@ def prepare_audio(config: dict, flow) -> None:
         click.echo(f"ivr serve: no audio ({exc}); prompts will be said with <Say>", err=True)
         return
     if report.rendered:
-        click.echo(f"rendered {len(report.rendered)} clip(s) in {report.seconds:.1f} s", err=True)
+        files = len({clip.name for clip in report.rendered})
+        click.echo(f"rendered {files} clip(s) in {report.seconds:.1f} s", err=True)
     for message in report.messages():
         click.echo(f"warning: {message}; it will be said with <Say> or its previous audio", err=True)
 

@@ -21,17 +21,12 @@ from .models import STATUS_LABELS, STATUSES
 
 def open_store():
     """The store for the configured database and key, as the app would make it."""
-    from flask import Config
-
-    from .. import default_config
     from ..db import Database
-    from ..instance import instance_folder
+    from ..instance import app_config, instance_folder
     from . import make_store
 
     instance = instance_folder()
-    config = Config(str(instance))
-    config.update(default_config(str(instance)))
-    config.from_pyfile("config.py", silent=True)
+    config = app_config()
     return make_store(config, instance, Database(config["IVR_DATABASE_URL"]))
 
 
