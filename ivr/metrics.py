@@ -17,6 +17,8 @@ import time
 from flask import Blueprint, Response, abort, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
+from . import dryrun
+
 bp = Blueprint("metrics", __name__)
 
 WEBHOOK_SECONDS = Histogram(
@@ -54,6 +56,8 @@ _timers: dict[str, object] = {}
 
 def observe(response):
     started = g.pop("ivr_started", None)
+    if dryrun.active():  # staff trying the line: not a webhook Twilio was served
+        return response
     rule = request.url_rule
     if started is not None and rule is not None:
         timer = _timers.get(rule.rule) or _timers.setdefault(rule.rule, WEBHOOK_SECONDS.labels(rule.rule))

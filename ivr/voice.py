@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
-from . import metrics
+from . import dryrun, metrics
 from .fallback import fallback_twiml
 from .signature import require_twilio_signature, twilio_params
 
@@ -23,11 +23,11 @@ _NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def line():
-    return current_app.extensions["ivr.line"]()
+    return dryrun.line(current_app)  # the live line; a dry run's own line (staff trying the line)
 
 
 def now():
-    return current_app.config["IVR_CLOCK"]()
+    return dryrun.now(current_app)
 
 
 def twiml(text: str) -> Response:
@@ -104,7 +104,8 @@ def incoming():
     """A call comes in."""
     current = line()
     log.info("call started %s", _sid())
-    metrics.CALLS.inc()
+    if not dryrun.active():
+        metrics.CALLS.inc()
     return twiml(current.twiml.render(current.engine.start(now())))
 
 
@@ -131,7 +132,8 @@ def dialled(node_id):
     """How a transfer ended: completed, busy, no answer, failed."""
     current, state, node_id = state_and_node(node_id)
     status = twilio_params().get("DialCallStatus", "failed")
-    metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
+    if not dryrun.active():
+        metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
     reply = current.engine.dial_result(node_id, state, status, now())
     return twiml(current.twiml.render(reply, caller_id()))
