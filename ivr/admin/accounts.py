@@ -65,6 +65,16 @@ def is_locked(session, email: str, now: dt.datetime | None = None) -> bool:
     return recent_failures(session, normalise_email(email), now) >= LOCKOUT_FAILURES
 
 
+def record_failure(session, email: str) -> None:
+    session.add(LoginFailure(email=normalise_email(email)))
+    session.flush()
+
+
+def clear_failures(session, email: str) -> None:
+    """After a whole sign-in (password and, where asked, the code): the count starts again."""
+    session.execute(delete(LoginFailure).where(LoginFailure.email == normalise_email(email)))
+
+
 def authenticate(session, email: str, password: str) -> tuple[Staff | None, str]:
     """(staff, "") on success; (None, reason) where reason is "locked" or "wrong"."""
     email = normalise_email(email)
@@ -77,10 +87,8 @@ def authenticate(session, email: str, password: str) -> tuple[Staff | None, str]
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        session.add(LoginFailure(email=email))
-        session.flush()
+        record_failure(session, email)
         return None, "locked" if is_locked(session, email) else "wrong"
-    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     if _hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
     return staff, ""

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from . import accounts, audit, bp
+from . import accounts, audit, bp, signin
 from .access import db, requires
 from .models import ROLES, Staff
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/admin") and not urlsplit(target).netloc and "//" not in target:
-        return target
-    return url_for("admin.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -36,15 +28,8 @@ def login():
                 staff, reason = accounts.authenticate(s, email, password)
                 if staff is None:
                     audit.record(s, "login.failed", f"{accounts.normalise_email(email)}: {reason}", actor="-")
-                else:
-                    audit.record(s, "login", "", actor=staff.email, staff_id=staff.id)
             if staff is not None:
-                session.clear()
-                login_user(staff)
-                import time
-
-                session["seen"] = time.time()
-                return redirect(_safe_next(request.args.get("next")))
+                return signin.password_accepted(staff, request.args.get("next"))
             if reason == "locked":
                 errors["email"] = (
                     f"This account is locked after {accounts.LOCKOUT_FAILURES} wrong passwords. "
@@ -59,7 +44,9 @@ def login():
 @login_required
 def logout():
     """Sign out."""
-    audit.record_now("logout")
+    with db().session() as s:
+        signin.end_sessions(s, s.get(Staff, current_user.id))
+        audit.record(s, "logout")
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -120,6 +107,7 @@ def staff_active(staff_id):
         if person is None:
             abort(404)
         person.active = turn_on
+        signin.end_sessions(s, person)
         audit.record(s, "account.on" if turn_on else "account.off", person.email)
         email = person.email
     flash(f"{email} can {'now' if turn_on else 'no longer'} sign in.", "success")
