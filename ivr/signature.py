@@ -104,5 +104,8 @@ def require_twilio_signature():
 
 
 def refuse():
+    from . import metrics
+
     log.warning("refused a webhook with a missing or wrong signature: %s", request.path)
+    metrics.REFUSED.inc()
     abort(403)
