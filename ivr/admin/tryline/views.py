@@ -52,7 +52,7 @@ def try_run():
     except runner.TryError as exc:
         return jsonify({"error": str(exc)}), 400
     except FlowError as exc:
-        return jsonify({"error": "Your drafts would break the line, so they cannot be tried: " + str(exc)}), 400
+        return jsonify({"error": "The call tree with your drafts fails its checks, so it cannot be tried: " + str(exc)}), 400
     return jsonify(result.as_dict())
 
 
