@@ -173,6 +173,7 @@ def test_call_press_1_on_the_keypad_and_4_on_the_keyboard_hears_the_protection_g
     assert requested.index(clip_path(server, "protection.skip")) < requested.index(clip_path(server, "protection.who"))
     current = page.locator("#try-diagram g.node.app-try-current title")
     assert current.text_content() == "protection"
+    assert page.locator("#try-where").inner_text() == "The caller is at: Guidance: protection"
     assert page.get_by_role("log").get_attribute("aria-live") == "polite"
     page.get_by_role("button", name="Hang up").click()
     page.get_by_role("log").get_by_text("You hang up.").wait_for()

@@ -65,6 +65,7 @@ def test_press_1_then_4_hears_the_protection_guidance(editor):
     assert PROTECTION in said(answer)
     assert answer["node"] == "protection"
     assert answer["waiting"] == "skip"  # guidance: any key skips, or it plays out
+    assert answer["places"]["protection"] == "Guidance: protection"
     you = [e["text"] for e in answer["events"] if e["kind"] == "you"]
     assert you == ["You press 1", "You let it play.", "You press 4"]
     main = next(e for e in answer["events"] if e["kind"] == "say" and "There are 4 choices" in e["text"])

@@ -67,7 +67,8 @@ export function start (root) {
 
   const mark = (node) => {
     if (!node) return
-    where.textContent = `The caller is at: ${node}`
+    const places = (last && last.places) || {}
+    where.textContent = `The caller is at: ${places[node] || node}`
     if (!diagram) return
     diagram.querySelectorAll('.app-try-current').forEach((g) => g.classList.remove('app-try-current'))
     diagram.querySelectorAll('g.node').forEach((g) => {

@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ...errors import FlowError
-from .. import audit, bp, diagram
+from .. import audit, bp, diagram, tree
 from ..access import db, requires
 from . import drafts, guard, runner, saved
 from .models import TestCall
@@ -52,8 +52,18 @@ def try_run():
     except runner.TryError as exc:
         return jsonify({"error": str(exc)}), 400
     except FlowError as exc:
-        return jsonify({"error": "The call tree with your drafts fails its checks, so it cannot be tried: " + str(exc)}), 400
-    return jsonify(result.as_dict())
+        return jsonify(
+            {"error": "The call tree with your drafts fails its checks, so it cannot be tried: " + str(exc)}
+        ), 400
+    answer = result.as_dict()
+    # Staff read what a step is, not only its id: "Guidance: protection".
+    nodes = _flow().nodes
+    answer["places"] = {
+        e.node: f"{tree.KIND_NAMES.get(nodes[e.node].kind, nodes[e.node].kind)}: {e.node}"
+        for e in result.events
+        if e.node in nodes
+    }
+    return jsonify(answer)
 
 
 @bp.post("/try/save")
