@@ -173,6 +173,7 @@ def test_call_press_1_on_the_keypad_and_4_on_the_keyboard_hears_the_protection_g
     assert requested.index(clip_path(server, "protection.skip")) < requested.index(clip_path(server, "protection.who"))
     current = page.locator("#try-diagram g.node.app-try-current title")
     assert current.text_content() == "protection"
+    assert page.locator("#try-where").inner_text() == "The caller is at: Guidance: protection"
     assert page.get_by_role("log").get_attribute("aria-live") == "polite"
     page.get_by_role("button", name="Hang up").click()
     page.get_by_role("log").get_by_text("You hang up.").wait_for()
@@ -213,4 +214,22 @@ def test_axe_finds_no_violations_on_the_try_page(server, page):
     open_try_page(page)
     assert axe_violations(page) == []
     ring_to_main_menu(page)
+    assert axe_violations(page) == []
+
+
+def test_save_a_call_as_a_test_then_replay_it(server, page):
+    open_try_page(page)
+    ring_to_main_menu(page)
+    page.keyboard.press("2")  # prison guidance
+    page.get_by_role("log").get_by_text("You press 2").wait_for()
+    page.get_by_role("button", name="Hang up").click()
+    page.get_by_label("Name of the test call").fill("Prison contact, browser")
+    page.get_by_role("button", name="Save this call as a test").click()
+    page.get_by_text("Saved as a test call: Prison contact, browser.").wait_for()
+    page.get_by_role("link", name="See the saved test calls").click()
+    row = page.get_by_role("row", name="Prison contact, browser")
+    assert "1, (silence), 2" in row.inner_text()
+    assert axe_violations(page) == []
+    row.get_by_role("button", name="Replay").click()
+    page.get_by_text("The call answers as it did when saved.").wait_for()
     assert axe_violations(page) == []

@@ -65,6 +65,7 @@ def test_press_1_then_4_hears_the_protection_guidance(editor):
     assert PROTECTION in said(answer)
     assert answer["node"] == "protection"
     assert answer["waiting"] == "skip"  # guidance: any key skips, or it plays out
+    assert answer["places"]["protection"] == "Guidance: protection"
     you = [e["text"] for e in answer["events"] if e["kind"] == "you"]
     assert you == ["You press 1", "You let it play.", "You press 4"]
     main = next(e for e in answer["events"] if e["kind"] == "say" and "There are 4 choices" in e["text"])
@@ -179,3 +180,22 @@ def test_inputs_are_checked():
     ]
     with pytest.raises(runner.TryError):
         runner.clean_inputs(["say:"])
+
+
+def save_draft(app, email, prompt_id, text, language="en-GB"):
+    from ivr.admin import store
+
+    with app.extensions["ivr.db"].session() as s:
+        store.save_draft(s, language, prompt_id, text, 0, email)
+
+
+def test_my_drafts_are_heard_only_when_chosen_and_only_mine(app, editor, make_staff):
+    mine = "Hello from my draft. If you are in danger now, hang up and call 999."
+    save_draft(app, "editor@example.org", "welcome.greeting", mine)
+    save_draft(app, make_staff("other@example.org", "editor"), "keys.intro", "Someone else's draft words.")
+    assert "My drafts (1 saved" in editor.get("/admin/try").get_data(as_text=True)
+    drafted = ring(editor, ["1", "s"], words="drafts").get_json()
+    assert mine in said(drafted)
+    assert "Someone else's" not in said(drafted)
+    live = ring(editor, ["1", "s"]).get_json()
+    assert mine not in said(live) and "Welcome to the after-trial support line" in said(live)

@@ -20,6 +20,10 @@ export function start (root) {
   const where = byId('try-where')
   const keys = Array.from(root.querySelectorAll('[data-key]'))
   const diagram = byId('try-diagram')
+  const saveButton = byId('try-save')
+  const saveName = byId('try-test-name')
+  const saved = byId('try-saved')
+  let callSwitches = null // the switches the last call was rung with
 
   let inCall = false
   let inputs = []
@@ -63,7 +67,8 @@ export function start (root) {
 
   const mark = (node) => {
     if (!node) return
-    where.textContent = `The caller is at: ${node}`
+    const places = (last && last.places) || {}
+    where.textContent = `The caller is at: ${places[node] || node}`
     if (!diagram) return
     diagram.querySelectorAll('.app-try-current').forEach((g) => g.classList.remove('app-try-current'))
     diagram.querySelectorAll('g.node').forEach((g) => {
@@ -84,6 +89,7 @@ export function start (root) {
     hangupButton.disabled = !live
     callButton.disabled = live
     settings.disabled = live
+    saveButton.disabled = callSwitches === null
   }
 
   const stopAudio = () => {
@@ -171,7 +177,7 @@ export function start (root) {
       const response = await fetch(endpoint, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
-        body: JSON.stringify({ switches: switches(), inputs }),
+        body: JSON.stringify({ switches: callSwitches, inputs }),
         credentials: 'same-origin'
       })
       answer = await response.json()
@@ -194,8 +200,9 @@ export function start (root) {
     number = ''
     keyed.textContent = ''
     inCall = true
+    callSwitches = switches()
     enable()
-    const when = switches()
+    const when = callSwitches
     write('note', `You ring the line (helpline ${when.hours === 'holiday' ? 'closed for a bank holiday' : when.hours}).`)
     inputs = []
     // The first request has no input: send() adds one, so ring with an empty list here.
@@ -245,7 +252,31 @@ export function start (root) {
     send(key)
   }
 
+  const save = async () => {
+    if (callSwitches === null) return
+    saved.textContent = 'Saving...'
+    try {
+      const response = await fetch(root.getAttribute('data-try-save'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
+        body: JSON.stringify({ name: saveName.value, switches: callSwitches, inputs }),
+        credentials: 'same-origin'
+      })
+      const answer = await response.json()
+      if (!response.ok) throw new Error(answer.error || `The page answered ${response.status}`)
+      saved.replaceChildren(`Saved as a test call: ${answer.name}. `)
+      const link = document.createElement('a')
+      link.className = 'govuk-link'
+      link.href = answer.list
+      link.textContent = 'See the saved test calls'
+      saved.append(link)
+    } catch (error) {
+      saved.textContent = `Not saved: ${error.message}`
+    }
+  }
+
   callButton.addEventListener('click', call)
+  saveButton.addEventListener('click', save)
   hangupButton.addEventListener('click', hangUp)
   keys.forEach((button) => button.addEventListener('click', () => press(button.getAttribute('data-key'))))
   silentButton.addEventListener('click', () => send('s'))

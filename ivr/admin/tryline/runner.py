@@ -97,6 +97,7 @@ class Event:
     text: str
     node: str = ""
     clips: list[str] = field(default_factory=list)  # paths the browser fetches, in order
+    detail: str = ""  # a transfer's outcome (answered, busy...); a booking's reference
 
 
 @dataclass
@@ -114,9 +115,8 @@ class Result:
 
     @property
     def reached_person(self) -> bool:
-        return any(e.kind == "transfer" and e.node and "answered" in e.text for e in self.events) or any(
-            e.kind == "booking" for e in self.events
-        )
+        """Put through to a person (a transfer answered), or a callback booked."""
+        return any((e.kind == "transfer" and e.detail == "answered") or e.kind == "booking" for e in self.events)
 
 
 class TracedEngine(Engine):
@@ -137,11 +137,14 @@ def _absolute(base: str, path: str) -> str:
     return base.rstrip("/") + path
 
 
-def build_line(app, words: str, drafts: dict | None, trace: list[str], clip_words: dict) -> Line:
-    """The Line a tried call rings: the live flow and words, or with `drafts` ({language: {id: text}})."""
+def build_line(app, words: str, drafts: dict | None, trace: list[str], clip_words: dict, flow=None) -> Line:
+    """The Line a tried call rings: the live flow and words, or with `drafts` ({language: {id: text}}),
+    or a given `flow` (one about to be published), spoken as text."""
     live = app.extensions["ivr.line"]()
-    flow, audio = live.flow, live.twiml.audio
     public = app.config["IVR_PUBLIC_URL"].rstrip("/")
+    if flow is not None:
+        return Line(flow, TracedEngine(flow, trace), TwimlRenderer(flow, public, "say"))
+    flow, audio = live.flow, live.twiml.audio
     draft_clip = None
     if words == "drafts" and drafts:
         from . import drafts as mine
@@ -174,13 +177,13 @@ def _node_of(url: str) -> str:
     return parts[3] if len(parts) > 3 and parts[1] == "voice" else ""
 
 
-def run(switches: Switches, inputs: list[str], drafts: dict | None = None, app=None) -> Result:
+def run(switches: Switches, inputs: list[str], drafts: dict | None = None, app=None, flow=None) -> Result:
     """Ring the line with these switches, answer with `inputs` in turn; stop where the call
-    waits for more input than there is, or ends."""
+    waits for more input than there is, or ends. `flow`: ring that flow instead of the live one."""
     app = app or current_app._get_current_object()
     trace: list[str] = []
     clip_words: dict[str, str] = {}
-    line = build_line(app, switches.words, drafts, trace, clip_words)
+    line = build_line(app, switches.words, drafts, trace, clip_words, flow)
     try:
         when = clock.moment(line.flow, switches.hours, app.config["IVR_CLOCK"]())
     except clock.NoSuchTime as exc:
@@ -295,7 +298,8 @@ def run(switches: Switches, inputs: list[str], drafts: dict | None = None, app=N
                 where = _node_of(verb.get("action", "")) or node or where
                 number = " ".join("".join(verb.itertext()).split())
                 outcome = switches.transfer
-                events.append(Event("transfer", f"Transfer to {number_name(line.flow, number)}: {outcome}", where))
+                text = f"Transfer to {number_name(line.flow, number)}: {outcome}"
+                events.append(Event("transfer", text, where, detail=outcome))
                 if verb.get("action"):
                     next_url, extra = verb.get("action"), {"DialCallStatus": DIAL_STATUS[outcome]}
                     break
@@ -325,7 +329,7 @@ def _booking_event(store, sid: str, node: str) -> Event:
         safety.append("say who is calling: " + ("yes" if made.say_who_is_calling else "no"))
     text = f"A callback would be booked for {made.number}, reference {made.reference}"
     text += (" (" + ", ".join(safety) + ")") if safety else ""
-    return Event("booking", text + ". Not stored: this was a try.", node)
+    return Event("booking", text + ". Not stored: this was a try.", node, detail=made.reference)
 
 
 def _result(events, waiting, node, used, when: dt.datetime, store, sid, booked) -> Result:
