@@ -44,7 +44,6 @@ LAUNCH_ARGS = [
 ]
 EDIT = "/admin/prompts/en-GB/welcome.greeting"
 MOBILE = "+447911123456"
-_SERVED = []  # the app the module's server runs (sign_in reads the account's last code step)
 
 
 def _missing() -> str:
@@ -91,13 +90,11 @@ def server(tmp_path_factory, request):
         for role in ("editor", "caseworker", "admin"):
             staff_helpers.enrol(session, add_staff(session, f"{role}@example.org", role, PASSWORD))
         add_staff(session, "new.caseworker@example.org", "caseworker", PASSWORD)  # sets up two-step in a test
-    _SERVED.append(app)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     app.base_url = f"http://127.0.0.1:{httpd.server_port}"
     yield app
-    _SERVED.remove(app)
     httpd.shutdown()
     thread.join(5)
     httpd.server_close()
@@ -125,16 +122,7 @@ def page(browser, server):
 
 def sign_in(page, role):
     """Sign in as `role@example.org`: the password, then (admins, caseworkers) the two-step code."""
-    email = f"{role}@example.org"
-    page.goto("/admin/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    if page.url.endswith("/admin/login/code"):
-        page.get_by_label("Code").fill(staff_helpers.code_for(_SERVED[-1], email))
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/admin/")
+    staff_helpers.browser_sign_in(page, f"{role}@example.org", PASSWORD)
 
 
 def axe_violations(page) -> list:

@@ -10,15 +10,18 @@ steps reaches every test from one place.
 - `code_for(app, email)`: a code the server will accept now (a fresh time step for that
   account: the server refuses a code's step twice, and tests sign in faster than 30 s).
 - `sign_in(client, email, password, app=None)`: a Flask test client signs in; returns the last answer.
-- `finish_two_step(text, post)`: for a client of a running server (requests, a browser):
+- `finish_two_step(text, post)`: for a client of a running server (requests):
   given the page after the password, completes the set-up (reading the secret shown as
   text, as a person who cannot scan would) or the code step.
+- `browser_sign_in(page, email, password)`: the same in a Playwright page, by the labels a
+  person reads ("Email address", "Password", "Code").
 """
 
 from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urlsplit
 
 import pyotp
 from sqlalchemy import select
@@ -97,3 +100,41 @@ def finish_two_step(text: str, post, secret: str = SECRET):
     if 'name="code"' in text:
         return post("/admin/login/code", {"code": code_at(secret, now), "csrf_token": _token(text)})
     return None
+
+
+# What browser sign-ins learned per (server origin, email): the secret (SECRET, or the one a set-up
+# page showed) and the last time step used, since the server accepts each step once.
+_LEARNED: dict[tuple[str, str], str] = {}
+_LAST_STEP: dict[tuple[str, str], int] = {}
+
+
+def _next_code(key: tuple[str, str]) -> str:
+    step = int(time.time() // 30)
+    last = _LAST_STEP.get(key)
+    if last is not None and last >= step:
+        step = last + 1
+        if step > int(time.time() // 30) + 1:  # beyond the server's drift allowance: wait for the clock
+            time.sleep(max(0.0, (step - 1) * 30 - time.time()) + 0.05)
+    _LAST_STEP[key] = step
+    return code_at(_LEARNED.get(key, SECRET), step)
+
+
+def browser_sign_in(page, email: str, password: str) -> None:
+    """Sign a Playwright page in: the password, then the code or the two-step set-up if asked."""
+    page.goto("/admin/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    parts = urlsplit(page.url)
+    key = (f"{parts.scheme}://{parts.netloc}", email.lower())
+    if parts.path.endswith("/admin/login/setup"):
+        _LEARNED[key] = page.locator("#secret").text_content().replace(" ", "")
+        _LAST_STEP.pop(key, None)
+        page.get_by_label("Code").fill(_next_code(key))
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
+        page.get_by_role("link", name="Continue to the staff area").click()
+    elif parts.path.endswith("/admin/login/code"):
+        page.get_by_label("Code").fill(_next_code(key))
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/admin/")
