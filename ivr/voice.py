@@ -73,7 +73,8 @@ def fault(exc):
     if isinstance(exc, HTTPException):
         return exc
     log.exception("webhook fault at %s", request.path)
-    metrics.FALLBACKS.inc()
+    if not dryrun.active():
+        metrics.FALLBACKS.inc()
     return twiml(fallback_answer())
 
 

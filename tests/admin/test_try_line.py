@@ -199,3 +199,24 @@ def test_my_drafts_are_heard_only_when_chosen_and_only_mine(app, editor, make_st
     assert "Someone else's" not in said(drafted)
     live = ring(editor, ["1", "s"]).get_json()
     assert mine not in said(live) and "Welcome to the after-trial support line" in said(live)
+
+
+def test_every_webhook_of_a_try_knows_it_is_a_dry_run_and_a_real_call_does_not(app, editor, caller):
+    from flask import request
+
+    from ivr import dryrun
+
+    seen = []
+
+    def note():  # what a recorder of journey events (reports) would check
+        if request.path.startswith("/voice"):
+            seen.append((request.path.split("?")[0], dryrun.active()))
+
+    app.before_request_funcs.setdefault(None, []).append(note)  # the app has served requests already
+
+    ring(editor, ["1", "s", "0", "1", "s"], transfer="busy")
+    assert seen and all(dry for _, dry in seen)
+    assert any(path.startswith("/voice/callback/") for path, _ in seen)
+    seen.clear()
+    caller.ring()
+    assert seen == [("/voice", False)]
