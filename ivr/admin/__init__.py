@@ -40,6 +40,9 @@ def init_app(app) -> None:
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=12))
     login_manager.init_app(app)
     csrf.init_app(app)
+    from . import headers
+
+    headers.init_app(app)
 
     from .live import LiveLine
 

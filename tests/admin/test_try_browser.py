@@ -23,7 +23,7 @@ from ivr.admin.accounts import add_staff
 from ivr.db import upgrade
 
 from .conftest import PASSWORD
-from .test_browser import CHROMIUM, LAUNCH_ARGS, _missing, axe_violations, sign_in
+from .test_browser import CHROMIUM, LAUNCH_ARGS, _missing, axe_violations, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -160,10 +160,11 @@ def test_call_press_1_on_the_keypad_and_4_on_the_keyboard_hears_the_protection_g
     page.get_by_role("log").get_by_text("You press 4").wait_for()
     who = server.extensions["ivr.line"]().flow.prompts.text("protection.who", "en-GB")
     page.get_by_role("log").get_by_text(who[:40]).wait_for(timeout=30_000)
-    page.wait_for_function(
+    wait_until(
+        page,
         "path => performance.getEntriesByType('resource').some(e => e.name.endsWith(path))",
-        arg=clip_path(server, "protection.who"),
-        timeout=30_000,
+        clip_path(server, "protection.who"),
+        timeout=30,
     )
     assert clip_path(server, "protection.skip") in requested
     assert clip_path(server, "protection.who") in requested
