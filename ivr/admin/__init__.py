@@ -97,6 +97,9 @@ def guard():
             flash("Your session expired because it was not used for a while. Sign in again.", "info")
             return redirect(url_for("admin.login", next=request.path if request.method == "GET" else None))
         session["seen"] = time.time()
+        from .account_views import must_change_first
+
+        return must_change_first()
     return None
 
 

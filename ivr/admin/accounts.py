@@ -4,10 +4,12 @@ and adding accounts (used by `ivr staff add` and the accounts page)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
+from zxcvbn import zxcvbn
 
 from .models import ROLES, LoginFailure, Staff, utcnow
 
@@ -15,6 +17,10 @@ from .models import ROLES, LoginFailure, Staff, utcnow
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
 MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+# zxcvbn's score: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
+MIN_STRENGTH = 3
+SERVICE_WORDS = ("after", "trial", "support", "line", "victim", "witness", "helpline", "staff", "admin")
 
 _hasher = PasswordHasher()
 # Verified against when an email is unknown, so a wrong email takes as long as a wrong password.
@@ -33,9 +39,48 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_new_password(password: str) -> None:
+def check_new_password(password: str, email: str = "") -> None:
+    """Refuse a password that is short, blank or easy to guess (zxcvbn: common passwords,
+    names, keyboard runs, repeats, dates, and the person's own email); the message says why."""
+    if not password.strip():
+        raise AccountError("the password cannot be only spaces")
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password must be at least {MIN_PASSWORD} characters long")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"the password must be at most {MAX_PASSWORD} characters long")
+    email = email.strip().lower()
+    words = [email, email.split("@")[0], *re.split(r"[^a-z0-9]+", email), *SERVICE_WORDS]
+    words = [word for word in words if word]
+    # zxcvbn's time grows with length; the first 100 characters decide whether it is guessable.
+    verdict = zxcvbn(password[:100], user_inputs=words)
+    if verdict["score"] < MIN_STRENGTH:
+        warning = (verdict.get("feedback") or {}).get("warning") or "it is like passwords that are guessed first"
+        raise AccountError(
+            f"the password is too easy to guess ({warning.rstrip('.').lower()}); "
+            "use a few unrelated words, or a password manager"
+        )
+
+
+def set_password(staff: Staff, password: str, must_change: bool = False) -> None:
+    """A new password (already checked): every session of the account ends."""
+    staff.password_hash = hash_password(password)
+    staff.must_change_password = must_change
+    staff.password_changed_at = utcnow()
+    staff.session_version = (staff.session_version or 1) + 1
+
+
+def verify_password(staff: Staff, password: str) -> bool:
+    try:
+        return _hasher.verify(staff.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_role(staff: Staff, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of: {', '.join(ROLES)}")
+    staff.role = role
+    staff.session_version = (staff.session_version or 1) + 1
 
 
 def add_staff(session, email: str, role: str, password: str) -> Staff:
@@ -45,7 +90,7 @@ def add_staff(session, email: str, role: str, password: str) -> Staff:
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise AccountError(f"{email!r} is not an email address")
-    check_new_password(password)
+    check_new_password(password, email)
     if session.scalar(select(Staff).where(Staff.email == email)) is not None:
         raise AccountError(f"there is already an account for {email}")
     staff = Staff(email=email, role=role, password_hash=hash_password(password), active=True)

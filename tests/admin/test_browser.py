@@ -272,7 +272,7 @@ def test_keyboard_only_sign_in_with_visible_focus(server, page):
 PAGES = {
     "editor": [EDIT, f"{EDIT}/history", "/admin/prompts", "/admin/diagram", "/admin/", "/admin/queue"],
     "caseworker": ["/admin/queue", "{request}"],
-    "admin": ["/admin/accounts", "/admin/audit"],
+    "admin": ["/admin/accounts", "/admin/audit", "/admin/account", "/admin/accounts/1"],
 }
 
 
