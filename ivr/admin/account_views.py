@@ -116,12 +116,17 @@ def staff_person(staff_id):
                         f"{person.email} has a temporary password; they must choose their own when they sign in.",
                         "success",
                     )
+            elif action == "unlock":
+                accounts.clear_failures(s, person.email)
+                audit.record(s, "account.unlock", person.email)
+                flash(f"{person.email} can try to sign in again.", "success")
             else:
                 abort(400)
         if not errors:
             return redirect(url_for("admin.staff_person", staff_id=staff_id))
     with db().session() as s:
         person = _person(s, staff_id)
-    return render_template("admin/person.html", person=person, roles=ROLES, errors=errors, own=own), (
+        locked = accounts.is_locked(s, person.email)
+    return render_template("admin/person.html", person=person, roles=ROLES, errors=errors, own=own, locked=locked), (
         400 if errors else 200
     )

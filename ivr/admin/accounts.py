@@ -4,6 +4,8 @@ and adding accounts (used by `ivr staff add` and the accounts page)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 
 from argon2 import PasswordHasher
@@ -16,6 +18,8 @@ from .models import ROLES, LoginFailure, Staff, utcnow
 # Five wrong passwords within fifteen minutes lock an account for the rest of the window.
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+# Twenty failures from one address within the window hold that address back, whichever accounts it tries.
+ADDRESS_FAILURES = 20
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 # zxcvbn's score: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
@@ -107,33 +111,82 @@ def recent_failures(session, email: str, now: dt.datetime | None = None) -> int:
 
 
 def is_locked(session, email: str, now: dt.datetime | None = None) -> bool:
-    return recent_failures(session, normalise_email(email), now) >= LOCKOUT_FAILURES
+    email = normalise_email(email)
+    return bool(email) and recent_failures(session, email, now) >= LOCKOUT_FAILURES
 
 
-def record_failure(session, email: str) -> None:
-    session.add(LoginFailure(email=normalise_email(email)))
+def address_key(address: str | None, secret: str | bytes = b"") -> str | None:
+    """A keyed digest of a client address: throttled without keeping staff addresses in clear."""
+    if not address:
+        return None
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key or b"ivr", address.encode(), hashlib.sha256).hexdigest()[:64]
+
+
+def record_failure(session, email: str, address: str | None = None) -> LoginFailure:
+    """A failed try; `email` only when it is an account's address (typed mistakes are not kept)."""
+    row = LoginFailure(email=normalise_email(email)[:254], address=address)
+    session.add(row)
     session.flush()
+    return row
+
+
+def purge_failures(session, now: dt.datetime | None = None) -> int:
+    """Failures older than the lock-out window count for nothing: remove them."""
+    cutoff = (now or utcnow()) - LOCKOUT_WINDOW
+    return session.execute(delete(LoginFailure).where(LoginFailure.at < cutoff)).rowcount or 0
 
 
 def clear_failures(session, email: str) -> None:
-    """After a whole sign-in (password and, where asked, the code): the count starts again."""
-    session.execute(delete(LoginFailure).where(LoginFailure.email == normalise_email(email)))
-
-
-def authenticate(session, email: str, password: str) -> tuple[Staff | None, str]:
-    """(staff, "") on success; (None, reason) where reason is "locked" or "wrong"."""
+    """After a whole sign-in (password and, where asked, the code), or an admin's unlock."""
     email = normalise_email(email)
-    if is_locked(session, email):
+    if email:
+        session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+
+
+def authenticate(session, email: str, password: str, address: str | None = None) -> tuple[Staff | None, str]:
+    """(staff, "") on success; (None, reason): "locked", "throttled", "wrong" or "unknown" (no such account).
+
+    The try is recorded as a failure and committed BEFORE the slow hash, then counted: of
+    any number of tries at once, only those within the limit are checked at all (the rest
+    see the others' rows and stop), and a try that succeeds takes its row back.
+    """
+    email = normalise_email(email)
+    staff = None
+    if len(email) <= 254:
+        staff = session.scalar(select(Staff).where(Staff.email == email))
+    account_email = staff.email if staff is not None else ""
+    purge_failures(session)
+    attempt = record_failure(session, account_email, address)
+    session.commit()
+    over_address = address_throttled(session, address)
+    if staff is not None and recent_failures(session, account_email) > LOCKOUT_FAILURES:
+        session.delete(attempt)  # a try while locked does not lengthen the lock
         return None, "locked"
-    staff = session.scalar(select(Staff).where(Staff.email == email, Staff.active.is_(True)))
+    if over_address:
+        session.delete(attempt)
+        return None, "throttled"
     try:
         _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
-        ok = staff is not None
+        ok = staff is not None and staff.active
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        record_failure(session, email)
-        return None, "locked" if is_locked(session, email) else "wrong"
+        if staff is None:
+            return None, "unknown"
+        return None, "locked" if is_locked(session, account_email) else "wrong"
+    session.delete(attempt)
     if _hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
     return staff, ""
+
+
+def address_throttled(session, address: str | None) -> bool:
+    """Counting this try's own row: more than the address may make in the window."""
+    if not address:
+        return False
+    since = utcnow() - LOCKOUT_WINDOW
+    count = session.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address, LoginFailure.at >= since)
+    )
+    return count > ADDRESS_FAILURES

@@ -25,12 +25,19 @@ def login():
             errors["password"] = "Enter your password"
         if not errors:
             with db().session() as s:
-                staff, reason = accounts.authenticate(s, email, password)
+                staff, reason = accounts.authenticate(s, email, password, signin.client_key())
                 if staff is None:
-                    audit.record(s, "login.failed", f"{accounts.normalise_email(email)}: {reason}", actor="-")
+                    # What was typed is kept only when it is an account's address.
+                    who = "an unknown email" if reason == "unknown" else accounts.normalise_email(email)
+                    audit.record(s, "login.failed", f"{who}: {reason}", actor="-")
             if staff is not None:
                 return signin.password_accepted(staff, request.args.get("next"))
-            if reason == "locked":
+            if reason == "throttled":
+                errors["email"] = (
+                    "There have been too many wrong passwords from your network. "
+                    f"Try again in {int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)} minutes"
+                )
+            elif reason == "locked":
                 errors["email"] = (
                     f"This account is locked after {accounts.LOCKOUT_FAILURES} wrong passwords. "
                     f"Try again in {int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)} minutes, or ask an admin"

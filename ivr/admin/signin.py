@@ -28,6 +28,20 @@ def safe_next(target: str | None) -> str:
     return url_for("admin.index")
 
 
+def client_key() -> str | None:
+    """A keyed digest of the client's address, for the per-address throttle.
+
+    Behind a proxy on this machine (deploy/nginx.conf), the address is the last entry of
+    X-Forwarded-For, the one that proxy added; otherwise the connection's own address (a
+    client could write anything into the header if it were trusted from afar).
+    """
+    address = request.remote_addr or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and address in ("127.0.0.1", "::1"):
+        address = forwarded.split(",")[-1].strip()
+    return accounts.address_key(address, current_app.secret_key or "")
+
+
 def end_sessions(db_session, staff: Staff | None) -> None:
     """Every session of this account ends at its next request."""
     if staff is not None:
