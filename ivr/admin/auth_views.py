@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
@@ -125,7 +127,11 @@ def staff_active(staff_id):
 @requires("accounts")
 def audit_trail():
     """The audit trail, newest first (admins)."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    raw = request.args.get("page", "1")
+    # Only plain page numbers: 1e29 is not one, and 10**29 would overflow the database's offset.
+    if not re.fullmatch(r"[0-9]{1,7}", raw) or int(raw) < 1:
+        abort(404)
+    page = int(raw)
     with db().session() as s:
         events = audit.recent(s, limit=100, offset=(page - 1) * 100)
     return render_template("admin/audit.html", events=events, page=page)

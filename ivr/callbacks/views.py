@@ -128,7 +128,7 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
         made, created = callbacks.book(call_sid, state.language, answers.number, answers.safety, now, caller)
         if created:
             count("booked")
-            log.info("callback booked for call %s: reference %s", call_sid[:10], made.reference)
+            log.info("callback booked for call %s", call_sid[:10])  # never the reference: it opens the request
             _purge(now)
         return booking.booked(node_id, state.fresh(), made.reference)
     if outcome.draft is None:
