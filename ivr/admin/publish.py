@@ -36,6 +36,7 @@ from __future__ import annotations
 import concurrent.futures as futures
 import logging
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -160,7 +161,7 @@ def render_missing(flow: Flow, language: str, prompt_id: str) -> list[str]:
                 wav = sound.executor().submit(render_in_worker, clip.spec).result(timeout=sound.RENDER_TIMEOUT)
             except futures.TimeoutError:
                 reason = f"rendering took more than {sound.RENDER_TIMEOUT} seconds"
-            except futures.process.BrokenProcessPool as exc:
+            except BrokenProcessPool as exc:
                 sound.shutdown()
                 reason = f"the speech process stopped ({exc})"
             except sound.SpeechError as exc:
