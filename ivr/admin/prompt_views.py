@@ -12,7 +12,9 @@ from markupsafe import Markup, escape
 from ..errors import FlowError
 from ..flow import load_flow
 from . import audit, bp, sound, store, tree
+from . import publish as publishing
 from .access import db, requires
+from .models import PromptVersion
 from .textcheck import check_text
 
 
@@ -177,32 +179,43 @@ def prompt_save(language, prompt_id):
 @bp.post("/prompts/<language>/<prompt_id>/publish")
 @requires("prompts")
 def prompt_publish(language, prompt_id):
-    """Publish the draft: checked with the whole flow, then live on the next call."""
+    """Publish the draft: checked with the whole flow and the publish checks, its clips rendered, then live."""
     known(language, prompt_id)
     seen = request.form.get("revision", 0, type=int)
+    confirm = request.form.get("confirm") == "yes" and current_user.role == "admin"
+    with db().session() as s:
+        draft = store.get_draft(s, language, prompt_id)
+        text = draft.text if draft is not None else None
     try:
-        with db().session() as s:
-            version = store.publish_draft(s, language, prompt_id, seen, current_user.email, validate)
-            audit.record(s, "prompt.publish", f"{prompt_id} ({language}) version {version.id}")
+        if text is None:
+            raise store.Conflict(None)
+        outcome = publishing.publish(
+            language, prompt_id, text, current_user.email, draft_revision=seen, confirm=confirm
+        )
     except store.Conflict as exc:
         return render_edit(
             language, prompt_id, 409, errors={"publish": f"{exc} Listen to the draft again before publishing it."}
         )
-    except store.Refused as exc:
+    except publishing.Refused as exc:
         with db().session() as s:
-            audit.record(s, "prompt.publish.refused", f"{prompt_id} ({language})")
+            audit.record(s, "prompt.publish.refused", f"{prompt_id} ({language}): " + "; ".join(exc.problems)[:500])
+        may_confirm = exc.overridable and current_user.role == "admin"
         return render_edit(
             language,
             prompt_id,
             400,
             errors={
-                "publish": "These words were not published: they would break the line. "
-                "Callers still hear the words below. Fix the draft and try again."
+                "publish": "These words were not published. Callers still hear the words below. "
+                + (
+                    "An admin may confirm the problems below and publish anyway."
+                    if may_confirm
+                    else "Fix the draft and try again."
+                )
             },
             problems=exc.problems,
+            may_confirm=may_confirm,
         )
-    current_app.extensions["ivr.line"].refresh()
-    flash("Published. Callers hear the new words from their next call.", "success")
+    flash(outcome.message(), "success")
     return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id))
 
 
@@ -253,31 +266,23 @@ def prompt_history(language, prompt_id):
 @bp.post("/prompts/<language>/<prompt_id>/rollback")
 @requires("prompts")
 def prompt_rollback(language, prompt_id):
-    """Publish an earlier version again (0: the shipped words)."""
+    """Publish an earlier version again (0: the shipped words): checked and rendered as any publish."""
     known(language, prompt_id)
     version_id = request.form.get("version", -1, type=int)
-    try:
+    if version_id == 0:
+        text = shipped_text(language, prompt_id) or ""
+    else:
         with db().session() as s:
-            if version_id == 0:
-                version = store.publish_text(
-                    s,
-                    language,
-                    prompt_id,
-                    shipped_text(language, prompt_id) or "",
-                    current_user.email,
-                    "rollback",
-                    validate,
-                )
-            else:
-                version = store.rollback(s, version_id, current_user.email, validate)
-                if (version.language, version.prompt_id) != (language, prompt_id):
-                    abort(400)
-            audit.record(s, "prompt.rollback", f"{prompt_id} ({language}) to version {version_id or 'shipped'}")
-    except LookupError:
-        abort(404)
-    except store.Refused as exc:
+            old = s.get(PromptVersion, version_id)
+            if old is None:
+                abort(404)
+            if (old.language, old.prompt_id) != (language, prompt_id):
+                abort(400)
+            text = old.text
+    try:
+        outcome = publishing.publish(language, prompt_id, text, current_user.email, "rollback")
+    except publishing.Refused as exc:
         flash("That version was not restored: " + "; ".join(exc.problems), "error")
         return redirect(url_for("admin.prompt_history", language=language, prompt_id=prompt_id))
-    current_app.extensions["ivr.line"].refresh()
-    flash("Rolled back. Callers hear these words from their next call.", "success")
+    flash(f"Rolled back to version {version_id or 'as shipped'}. " + outcome.message(), "success")
     return redirect(url_for("admin.prompt_history", language=language, prompt_id=prompt_id))

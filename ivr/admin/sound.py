@@ -66,6 +66,16 @@ def can_convert(app=None) -> bool:
     return pipeline is not None and audio_store(app) is not None
 
 
+def has_clip(name: str, app=None) -> bool:
+    """Whether this server can serve clip `name` (its local audio folder)."""
+    return audio_store(app).has(name)
+
+
+def keep_clip(store, name: str, wav: bytes) -> None:
+    """Keep a rendered clip of published words where this server serves it."""
+    store.write(name, wav)
+
+
 def _executor() -> futures.ProcessPoolExecutor:
     """One speech process, started on first use (spawn: the server holds threads and sockets)."""
     global _pool
@@ -73,6 +83,9 @@ def _executor() -> futures.ProcessPoolExecutor:
         if _pool is None:
             _pool = futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return _pool
+
+
+executor = _executor
 
 
 def shutdown() -> None:
