@@ -6,6 +6,7 @@ and `ivr/admin` all import, so none of them imports another's command module.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -83,6 +84,12 @@ def local_token(instance: Path) -> str:
         return path.read_text().strip()
     instance.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(16)
-    path.write_text(token + "\n")
-    path.chmod(0o600)
+    write_private(path, token + "\n")
     return token
+
+
+def write_private(path: Path, text: str) -> None:
+    """Create `path` readable by its owner only from the first byte (not written, then chmod)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)

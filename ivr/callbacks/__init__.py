@@ -41,7 +41,7 @@ def make_store(config, instance_path, db):
     from .crypto import data_key
     from .store import DEFAULT_PER_NUMBER_PER_DAY, DEFAULT_RETENTION_DAYS, CallbackStore
 
-    key = data_key(config.get("IVR_DATA_KEY"), instance_path)
+    key = data_key(config.get("IVR_DATA_KEY"), instance_path, config.get("IVR_PUBLIC_URL") or "")
     days = retention_days(config.get("IVR_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
     limit = per_number_per_day(config.get("IVR_BOOKINGS_PER_NUMBER_PER_DAY") or DEFAULT_PER_NUMBER_PER_DAY)
     return CallbackStore(db, key, days, limit)

@@ -7,6 +7,7 @@ import datetime as dt
 import html
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from ivr.admin.models import AuditEvent
@@ -19,6 +20,11 @@ MOBILE = "+447911123456"
 def opened(app):
     with app.extensions["ivr.db"].session() as session:
         return [e.detail for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "queue.open"))]
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "IVR_DATA_KEY": Fernet.generate_key().decode()}
 
 
 @pytest.fixture
