@@ -49,6 +49,10 @@ def init_app(app) -> None:
     shipped = app.extensions["ivr.line"]()
     app.extensions["ivr.admin.shipped"] = shipped
     app.extensions["ivr.line"] = LiveLine(app, shipped)
+    from . import sound
+
+    # GET /audio/<name>.wav on a server whose cache lacks a published clip: fetched from the database.
+    app.extensions["ivr.audio.fetch"] = lambda name: sound.fetch_clip(app, name)
 
     from . import views  # noqa: F401  (registers the views on bp)
 

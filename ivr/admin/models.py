@@ -155,3 +155,18 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+
+
+class AudioClip(Base):
+    """A rendered clip of published words (8 kHz WAV), named as in the audio store.
+
+    The database is the truth for published audio; each server's IVR_AUDIO_DIR is
+    a cache filled when it sees a new published serial, or on a first GET /audio/.
+    Draft clips are never stored here.
+    """
+
+    __tablename__ = "audio_clip"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    audio: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

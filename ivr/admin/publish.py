@@ -103,7 +103,7 @@ class Outcome:
         done = (
             f"rendered {clips} clip{'s' if clips != 1 else ''}" if self.played else "no clips needed (said by Twilio)"
         )
-        return f"Published: {done}; callers hear the new words from their next call."
+        return f"Published: {done}; live on all servers from their next call."
 
 
 def _normalise(found) -> list[Problem]:
@@ -155,8 +155,9 @@ def render_missing(flow: Flow, language: str, prompt_id: str) -> list[str]:
             wanted.setdefault(clip.name, clip)
     made = []
     for name, clip in wanted.items():
-        reason = unsayable(clip.spec.text)
-        if reason is None:
+        wav = sound.draft_clip(name)  # heard with Listen: already rendered, privately
+        reason = None if wav is not None else unsayable(clip.spec.text)
+        if wav is None and reason is None:
             try:
                 wav = sound.executor().submit(render_in_worker, clip.spec).result(timeout=sound.RENDER_TIMEOUT)
             except futures.TimeoutError:

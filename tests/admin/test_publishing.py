@@ -181,7 +181,7 @@ def test_publishing_renders_both_speeds_before_callers_hear_the_words(play_app):
         sound.shutdown()
     assert response.status_code == 302
     page = staff.get(EDIT).get_data(as_text=True)
-    assert "Published: rendered 2 clips; callers hear the new words from their next call." in page
+    assert "Published: rendered 2 clips; live on all servers from their next call." in page
     lookup = play_app.extensions["ivr.line"]().twiml.audio
     normal, slow = lookup("welcome.greeting", "en-GB", False), lookup("welcome.greeting", "en-GB", True)
     assert normal and slow and normal != slow
@@ -216,3 +216,72 @@ def test_a_clip_the_voice_cannot_make_refuses_the_publish_and_keeps_the_old_word
     assert response.status_code == 400
     assert "welcome.greeting (en-GB, normal speed): the voice cannot say these words: espeak-ng stopped on" in page
     assert Caller(client).ring().text == before
+
+
+# --- one truth for audio across servers; drafts private ------------------------------------
+
+
+@pytest.fixture
+def second_app(play_config, tmp_path):
+    """Another server on the same database with its own (empty) audio folder."""
+    from ivr import create_app
+
+    app = create_app({**play_config, "IVR_AUDIO_DIR": str(tmp_path / "other-audio")})
+    yield app
+    app.extensions["ivr.db"].dispose()
+
+
+def clip_names(app, prompt_id="welcome.greeting", language="en-GB") -> list[str]:
+    lookup = app.extensions["ivr.line"]().twiml.audio
+    urls = [lookup(prompt_id, language, slow) for slow in (False, True)]
+    assert all(urls), urls
+    return [url.rsplit("/", 1)[1].removesuffix(".wav") for url in urls]
+
+
+@pytest.mark.slow
+def test_a_clip_published_on_one_server_plays_on_another_with_its_own_folder(play_app, second_app):
+    if not sound.can_render(play_app):
+        pytest.skip(sound.unavailable_reason(play_app))
+    staff = play_app.test_client()
+    make_staff_in(play_app, "editor@example.org")
+    sign_in(staff, "editor@example.org")
+    save(staff, NEW_WORDS)
+    try:
+        assert publish_form(staff).status_code == 302
+    finally:
+        sound.shutdown()
+    second_app.extensions["ivr.line"].refresh()
+    assert second_app.extensions["ivr.line"]().flow.prompts.text("welcome.greeting", "en-GB") == NEW_WORDS
+    names = clip_names(second_app)
+    other = second_app.extensions["ivr.audio"]
+    assert all(other.has(name) for name in names)  # fetched into its cache when it saw the new serial
+    for name in names:
+        other.path(name).unlink()  # a cache emptied under it: GET fetches from the database
+        with second_app.test_client().get(f"/audio/{name}.wav") as response:
+            assert response.status_code == 200 and response.mimetype == "audio/wav"
+            assert response.data[:4] == b"RIFF" and len(response.data) > 8000
+
+
+@pytest.mark.slow
+def test_a_draft_is_heard_only_through_the_staff_area(play_app):
+    if not sound.can_render(play_app):
+        pytest.skip(sound.unavailable_reason(play_app))
+    staff = play_app.test_client()
+    make_staff_in(play_app, "editor@example.org")
+    sign_in(staff, "editor@example.org")
+    save(staff, NEW_WORDS)
+    flow = play_app.extensions["ivr.admin.shipped"].flow
+    with play_app.app_context():
+        name, _ = sound.draft_clip_name(flow, "welcome.greeting", NEW_WORDS, "en-GB")
+    try:
+        with staff.get(f"{EDIT}/draft.wav") as heard:
+            assert heard.status_code == 200 and heard.data[:4] == b"RIFF"
+        public = play_app.test_client()
+        assert public.get(f"/audio/{name}.wav").status_code == 404
+        assert staff.get(f"/audio/{name}.wav").status_code == 404  # not even signed in: /audio/ is public
+        assert publish_form(staff).status_code == 302
+    finally:
+        sound.shutdown()
+    with public.get(f"/audio/{name}.wav") as published:
+        assert published.status_code == 200  # published: now anyone's to hear
+    assert "Published: rendered 2 clips;" in staff.get(EDIT).get_data(as_text=True)
