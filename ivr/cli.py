@@ -17,9 +17,9 @@ from .flow.checks import check_flow
 from .instance import instance_folder, local_token, migrate
 
 
-def check_problems(path: str, prompts: str | None = None):
-    """Every problem of a flow file and its prompts, sorted by file and line."""
-    flow, problems, context = read_flow(path, prompts)
+def check_problems(path: str, prompts: str | None = None, overrides: dict | None = None):
+    """Every problem of a flow file and its prompts (`overrides`: published words over the files), sorted."""
+    flow, problems, context = read_flow(path, prompts, overrides)
     if flow is not None:
         problems += check_flow(flow, context)
     return flow, sorted(problems)
@@ -36,14 +36,24 @@ def main():
 @click.option("--prompts", "prompt_dir", help="Folder of prompt files (default: prompts/ beside the flow).")
 @click.option("--quiet", is_flag=True, help="Print errors only, not warnings.")
 def check(path, prompt_dir, quiet):
-    """Check the call tree and its prompts; print file:line problems, exit 1 on errors."""
+    """Check the call tree and its prompts (with the words staff published, for the configured line);
+    print file:line problems, exit 1 on errors."""
+    from . import published
+    from .instance import settings
+
     path = path or os.environ.get("IVR_FLOW") or "./flows.yaml"
     prompt_dir = prompt_dir or os.environ.get("IVR_PROMPTS")
-    flow, problems = check_problems(path, prompt_dir)
+    config = settings()
+    # Published words belong to the configured line: checking another file checks that file alone.
+    same_line = Path(path).resolve() == Path(config["IVR_FLOW"]).resolve()
+    live = published.read(config) if same_line else published.Published()
+    flow, problems = check_problems(path, prompt_dir, live.overrides)
     if flow is not None:
         from .audio.cli import audio_warnings
 
-        problems = sorted(problems + audio_warnings(flow, prompt_dir or Path(path).parent / "prompts"))
+        problems = sorted(problems + audio_warnings(flow, prompt_dir or Path(path).parent / "prompts", live.recordings))
+    if live.count() and not quiet:
+        click.echo(f"words: {live.source}")
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         if problem.severity == "error" or not quiet:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from .. import published
 from ..instance import settings
 from .clips import flow_clips, playable, prompt_ids
 from .render import RenderReport, render_flow
@@ -20,13 +21,14 @@ from .store import AudioStore
 from .synth import SpeechError, Synthesizer, engine_version
 
 
-def load(config: dict):
-    """The flow's words. Only unreadable files stop us: the tree's own checks are `ivr check`'s
-    business, and staff may render and hear prompts while a tree is being fixed."""
+def load(config: dict, overrides: dict | None = None):
+    """The flow's words (`overrides`: the published ones over the files). Only unreadable files stop us:
+    the tree's own checks are `ivr check`'s business, and staff may render and hear prompts while a tree
+    is being fixed."""
     from ..flow import read_flow
 
     try:
-        flow, problems, _ = read_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"))
+        flow, problems, _ = read_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), overrides)
     except OSError as exc:
         raise click.ClickException(f"cannot read the call tree: {exc}") from exc
     if flow is None:
@@ -77,14 +79,21 @@ def prompts():
 @click.option("--workers", type=click.IntRange(1, 16), help="Speech processes (default: 2 for a big job, else 1).")
 @click.option("--keep-orphans", is_flag=True, help="Do not delete clips no prompt uses any more.")
 def render(workers, keep_orphans):
-    """Render every prompt missing audio, in every language, at normal and slow speed."""
+    """Render every prompt missing audio (the words callers hear: published over the files), in every
+    language, at normal and slow speed; clips of published words are shared through the database."""
     config = settings()
-    flow = load(config)
+    live = published.read(config)
+    click.echo(f"words: {live.source}", err=True)
+    flow = load(config, live.overrides)
     store = AudioStore(config["IVR_AUDIO_DIR"])
     try:
+        clips = flow_clips(flow, engine_version())
+        published.fetch_clips(config, {c.name for c in clips}, store)
         report = render_with_progress(flow, store, workers, clean=not keep_orphans)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
+    edited = {(pid, code) for code, table in live.texts.items() for pid in table}
+    published.keep_clips(config, {c.name for c in clips if (c.prompt_id, c.spec.language) in edited}, store)
     for message in report.messages():
         click.echo(f"error: {message}", err=True)
     click.echo(
@@ -112,12 +121,15 @@ def prompt_statuses(flow, store: AudioStore, recordings=None) -> dict[str, dict[
 
 @prompts.command("list")
 def list_prompts():
-    """Each prompt, its languages, and whether each is rendered, recorded, missing or stale."""
+    """Each prompt callers hear (published words over the files), its languages, and whether each is
+    rendered, recorded, missing or stale."""
     config = settings()
-    flow = load(config)
+    live = published.read(config)
+    flow = load(config, live.overrides)
     store = AudioStore(config["IVR_AUDIO_DIR"])
     try:
-        table = prompt_statuses(flow, store)
+        published.fetch_clips(config, {c.name for c in flow_clips(flow, engine_version())}, store)
+        table = prompt_statuses(flow, store, live.recordings)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
     languages = list(flow.settings.languages)
@@ -130,7 +142,10 @@ def list_prompts():
         for cell in cells:
             counts[cell] = counts.get(cell, 0) + 1
         click.echo(f"{prompt_id:<{width}}  " + "  ".join(f"{cell:<9}" for cell in cells))
-    click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + f"; audio in {store.root}")
+    click.echo(
+        ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        + f"; audio in {store.root}; words from {live.source}"
+    )
 
 
 @prompts.command()
@@ -141,7 +156,8 @@ def list_prompts():
 def say(prompt_id, language, slow, output):
     """Hear one prompt as callers hear it (or write it as a WAV where there is no sound device)."""
     config = settings()
-    flow = load(config)
+    live = published.read(config)
+    flow = load(config, live.overrides)
     language = language or flow.settings.default_language
     if language not in flow.settings.languages:
         raise click.UsageError(f"--lang {language!r} is not one of {', '.join(flow.settings.languages)}")
@@ -151,7 +167,8 @@ def say(prompt_id, language, slow, output):
         clip = next((c for c in clips if c.language == language and c.slow == slow), None)
         if clip is None:
             raise click.UsageError(f"no prompt {prompt_id!r} in {language}; `ivr prompts list` shows them all")
-        name, _ = playable(clip, store, store.manifest())
+        published.fetch_clips(config, {clip.name}, store)
+        name, _ = playable(clip, store, store.manifest(), live.recordings)
         wav = store.path(name).read_bytes() if name else Synthesizer().render(clip.spec)
     except SpeechError as exc:
         raise click.ClickException(f"prompt {prompt_id!r} ({language}): {exc}") from exc
@@ -179,11 +196,16 @@ def play(wav: bytes) -> bool:
     return False
 
 
-def audio_warnings(flow, prompt_dir) -> list:
+def audio_warnings(flow, prompt_dir, recordings=None) -> list:
     """`ivr check`'s audio warnings, when the line plays audio (IVR_SPEECH=play)."""
     from .checks import audio_problems
 
     config = settings()
     if config["IVR_SPEECH"] != "play":
         return []
-    return audio_problems(flow, AudioStore(config["IVR_AUDIO_DIR"]), prompt_dir)
+    store = AudioStore(config["IVR_AUDIO_DIR"])
+    try:
+        published.fetch_clips(config, {c.name for c in flow_clips(flow, engine_version())}, store)
+    except SpeechError:
+        pass  # audio_problems says so
+    return audio_problems(flow, store, prompt_dir, recordings)
