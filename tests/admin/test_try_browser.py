@@ -234,3 +234,37 @@ def test_save_a_call_as_a_test_then_replay_it(server, page):
     row.get_by_role("button", name="Replay").click()
     page.get_by_text("The call answers as it did when saved.").wait_for()
     assert axe_violations(page) == []
+
+
+def test_a_saved_test_call_blocks_a_publish_that_breaks_it_and_passes_one_that_does_not(server, page):
+    open_try_page(page)
+    ring_to_main_menu(page)
+    page.keyboard.press("4")
+    page.get_by_role("log").get_by_text("You press 4").wait_for()
+    page.get_by_role("button", name="Hang up").click()
+    page.get_by_label("Name of the test call").fill("Protection guard")
+    page.get_by_role("button", name="Save this call as a test").click()
+    page.get_by_text("Saved as a test call: Protection guard.").wait_for()
+
+    original = server.flow_file.read_text()
+    swapped = original.replace("prompt: main.help\n        goto: help\n", "prompt: main.help\n        goto: TMP\n")
+    swapped = swapped.replace(
+        "prompt: main.protection\n        goto: protection\n", "prompt: main.protection\n        goto: help\n"
+    )
+    server.flow_file.write_text(swapped.replace("goto: TMP\n", "goto: protection\n"))  # key 4 now reaches help
+    try:
+        page.goto("/admin/prompts/en-GB/main.help")
+        page.get_by_label("Words (en-GB)").fill("For help and support once the trial is over")
+        page.get_by_role("button", name="Save draft").click()
+        page.get_by_text("Draft saved.").wait_for()
+        page.get_by_role("button", name="Publish", exact=True).click()
+        page.locator("#publish-problems").get_by_text("Saved test call 'Protection guard'").wait_for()
+        assert "now waits at help" in page.locator("#publish-problems").inner_text()
+        assert page.locator("#confirm").count() == 0  # an editor cannot confirm it
+        assert axe_violations(page) == []
+    finally:
+        server.flow_file.write_text(original)
+    page.get_by_role("button", name="Publish", exact=True).click()
+    from playwright.sync_api import expect
+
+    expect(page.locator("#live-words")).to_have_text("For help and support once the trial is over", timeout=90_000)

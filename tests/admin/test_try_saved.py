@@ -150,3 +150,51 @@ def test_a_caseworker_cannot_see_saved_calls(app, client, make_staff):
 
     sign_in(client, make_staff("case@example.org", "caseworker"))
     assert client.get("/admin/try/tests").status_code == 403
+
+
+def draft_and_publish(
+    app, client, form=None, prompt_id="main.help", text="For help and support once the trial is over"
+):
+    from ivr.admin import store
+
+    with app.extensions["ivr.db"].session() as s:
+        draft = store.get_draft(s, "en-GB", prompt_id)
+        revision = draft.revision if draft else 0
+        if draft is None:
+            revision = store.save_draft(s, "en-GB", prompt_id, text, 0, "editor@example.org").revision
+    path = f"/admin/prompts/en-GB/{prompt_id}"
+    data = {"csrf_token": token(client, path), "revision": revision, **(form or {})}
+    return client.post(f"{path}/publish", data=data)
+
+
+def test_a_publish_that_breaks_a_saved_call_is_refused_and_one_that_does_not_passes(app, editor, flow_file):
+    save(editor, "Protection", PROTECTION)
+    original = flow_file.read_text()
+    swap_keys_1_and_4(flow_file)  # a developer changed the tree on the server: the next publish would make it live
+    refused = draft_and_publish(app, editor)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Saved test call &#39;Protection&#39;: The call now waits at help" in page
+    assert 'id="confirm"' not in page  # an editor is not offered to confirm it
+    # The editor ticking the box themselves changes nothing: only an admin may confirm.
+    assert draft_and_publish(app, editor, {"confirm": "yes"}).status_code == 400
+
+    flow_file.write_text(original)
+    passed = draft_and_publish(app, editor)
+    assert passed.status_code == 302
+    with app.extensions["ivr.db"].session() as s:
+        actions = list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions[-1] == "prompt.publish"
+
+
+def test_an_admin_confirms_a_publish_that_changes_a_saved_call(app, admin_client, flow_file):
+    save(admin_client, "Protection", PROTECTION)
+    swap_keys_1_and_4(flow_file)
+    refused = draft_and_publish(app, admin_client)
+    assert refused.status_code == 400 and 'id="confirm"' in refused.get_data(as_text=True)
+    confirmed = draft_and_publish(app, admin_client, {"confirm": "yes"})
+    assert confirmed.status_code == 302
+    with app.extensions["ivr.db"].session() as s:
+        events = list(s.execute(select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id)))
+    assert events[-2][0] == "prompt.publish"
+    assert events[-1][0] == "prompt.publish.confirmed" and "Protection" in events[-1][1]
