@@ -24,6 +24,13 @@ class Published:
     recordings: dict = field(default_factory=dict)  # {(prompt id, language): "<digest>.wav"}
     source: str = "the prompt files (no published words)"
     url: str | None = None  # the database read, when one was
+    latest: dict = field(default_factory=dict)  # {(language, prompt id): newest version id}
+
+    def stale_translations(self, source_language: str, languages) -> set[tuple[str, str]]:
+        """{(prompt id, language)}: "English changed since this translation" (see ivr/admin/words.py)."""
+        from .admin.words import stale_from_latest
+
+        return stale_from_latest(self.latest, source_language, languages)
 
     @property
     def overrides(self) -> dict | None:
@@ -57,6 +64,9 @@ def read(config) -> Published:
             return Published(source="the prompt files (the database has no published words yet)")
         with Session(engine) as session:
             texts = store.published_texts(session)
+            from .admin.words import latest_versions
+
+            latest = latest_versions(session)
             recordings = {key: f"{digest}.wav" for key, digest in store.published_recordings(session).items()}
             _fetch_recordings(session, config, recordings)
     except SQLAlchemyError as exc:
@@ -65,7 +75,7 @@ def read(config) -> Published:
         engine.dispose()
     count = sum(len(t) for t in texts.values())
     source = f"the database ({count} published prompt(s) over the files)" if count else "the prompt files"
-    return Published(texts, recordings, source, url)
+    return Published(texts, recordings, source, url, latest)
 
 
 def _fetch_recordings(session, config, recordings) -> None:

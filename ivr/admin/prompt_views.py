@@ -11,11 +11,13 @@ from markupsafe import Markup, escape
 
 from ..errors import FlowError
 from ..flow import load_flow
-from . import audit, bp, sound, store, tree
+from . import audit, bp, sound, store, tree, words
 from . import publish as publishing
 from .access import db, requires
 from .models import PromptVersion
 from .textcheck import check_text
+
+words.init_app(bp)  # language names and UK times in every template
 
 
 def shipped_flow():
@@ -76,26 +78,46 @@ def diff_html(old: str, new: str) -> Markup:
 @bp.get("/prompts")
 @requires("prompts")
 def prompts():
-    """Every prompt, grouped by where it is heard, each language side by side."""
+    """Every prompt, grouped by where it is heard, each language side by side; `q` finds prompts by their words."""
     flow = shipped_flow()
+    langs = languages()
     with db().session() as s:
         published = store.published_texts(s)
         drafts = store.drafts(s)
         recordings = store.published_recordings(s)
-    langs = languages()
+        stale = words.stale_translations(s, langs[0], langs)
+    query = " ".join(request.args.get("q", "").split())[:200]
 
     def cell(language, prompt_id):
         live = published.get(language, {}).get(prompt_id)
+        text = live if live is not None else shipped_text(language, prompt_id)
         return {
-            "text": live if live is not None else shipped_text(language, prompt_id),
+            "text": text,
             "changed": live is not None,
             "draft": (language, prompt_id) in drafts,
             "recorded": (prompt_id, language) in recordings,
+            "stale": text is not None and (prompt_id, language) in stale,
         }
 
-    groups = [(g, [(p, [cell(lang, p) for lang in langs]) for p in g.prompt_ids]) for g in tree.groups(flow)]
+    def matches(cells) -> bool:
+        needle = query.casefold()
+        return any(needle in (c["text"] or "").casefold() for c in cells)
+
+    groups = []
+    for group in tree.groups(flow):
+        rows = [(p, [cell(lang, p) for lang in langs]) for p in group.prompt_ids]
+        rows = [(p, cells) for p, cells in rows if not query or matches(cells)]
+        if rows:
+            groups.append((group, rows))
     return render_template(
-        "admin/prompts.html", groups=groups, langs=langs, review=dict(flow.prompts.review), flow=flow
+        "admin/prompts.html",
+        groups=groups,
+        langs=langs,
+        review=dict(flow.prompts.review),
+        flow=flow,
+        query=query,
+        found=sum(len(rows) for _, rows in groups),
+        stale_label=words.STALE_TRANSLATION,
     )
 
 
@@ -109,9 +131,14 @@ def _edit_context(language, prompt_id, s):
         if other != language:
             text = published.get(other, {}).get(prompt_id, shipped_text(other, prompt_id))
             others.append((other, text, flow.prompts.review.get(other, "")))
+    langs = languages()
+    stale = language != langs[0] and (prompt_id, language) in words.stale_translations(s, langs[0], langs)
     return {
         "language": language,
         "prompt_id": prompt_id,
+        "title": words.prompt_title(flow, prompt_id, live),
+        "stale": stale and bool(live),
+        "source_language": langs[0],
         "live": live,
         "draft": store.get_draft(s, language, prompt_id),
         "others": others,
@@ -216,6 +243,26 @@ def prompt_publish(language, prompt_id):
             may_confirm=may_confirm,
         )
     flash(outcome.message(), "success")
+    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id))
+
+
+@bp.post("/prompts/<language>/<prompt_id>/confirm")
+@requires("prompts")
+def prompt_confirm(language, prompt_id):
+    """A translation still fits its changed English: publish the same words again, so it is in step."""
+    known(language, prompt_id)
+    if language == languages()[0]:
+        abort(400)
+    with db().session() as s:
+        text = store.published_texts(s).get(language, {}).get(prompt_id)
+    text = text if text is not None else shipped_text(language, prompt_id)
+    if text is None:
+        abort(404)
+    try:
+        publishing.publish(language, prompt_id, text, current_user.email, "confirm")
+    except publishing.Refused as exc:
+        return render_edit(language, prompt_id, 400, errors={"publish": "Not confirmed."}, problems=exc.problems)
+    flash("Confirmed: this translation is in step with the English words.", "success")
     return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id))
 
 

@@ -50,6 +50,9 @@ from .textcheck import check_text
 
 log = logging.getLogger(__name__)
 CHECKS = "ivr.publish.checks"
+# Callables called as `hook(flow)` once words are live (the flow callers now hear), e.g. saved test
+# calls taking the accepted words as what they expect. A hook that fails is logged: the words are live.
+PUBLISHED = "ivr.publish.published"
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,11 @@ def publish(
             audit.record(s, f"prompt.{action}.confirmed", f"{prompt_id} ({language}): " + "; ".join(confirmed))
         version_id = version.id
     current_app.extensions["ivr.line"].refresh()
+    for hook in current_app.extensions.get(PUBLISHED, []):
+        try:
+            hook(flow)
+        except Exception:
+            log.exception("after-publish hook %r failed", hook)
     return Outcome(version_id, rendered, time.perf_counter() - started, confirmed, played)
 
 

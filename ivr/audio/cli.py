@@ -146,6 +146,12 @@ def list_prompts():
         ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         + f"; audio in {store.root}; words from {live.source}"
     )
+    stale = live.stale_translations(flow.settings.default_language, languages)
+    stale = sorted((p, code) for p, code in stale if p in flow.prompts.texts.get(code, {}))
+    if stale:
+        click.echo(f"English changed since this translation ({len(stale)}), until it is updated or confirmed:")
+        for prompt_id, code in stale:
+            click.echo(f"  {prompt_id} ({code})")
 
 
 @prompts.command()

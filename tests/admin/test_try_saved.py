@@ -184,7 +184,7 @@ def test_a_publish_that_breaks_a_saved_call_is_refused_and_one_that_does_not_pas
     assert passed.status_code == 302
     with app.extensions["ivr.db"].session() as s:
         actions = list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions[-1] == "prompt.publish"
+    assert actions[-2:] == ["prompt.publish", "test_call.accept"]  # published; the saved call expects the new words
 
 
 def test_an_admin_confirms_a_publish_that_changes_a_saved_call(app, admin_client, flow_file):
@@ -195,6 +195,24 @@ def test_an_admin_confirms_a_publish_that_changes_a_saved_call(app, admin_client
     confirmed = draft_and_publish(app, admin_client, {"confirm": "yes"})
     assert confirmed.status_code == 302
     with app.extensions["ivr.db"].session() as s:
-        events = list(s.execute(select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id)))
-    assert events[-2][0] == "prompt.publish"
-    assert events[-1][0] == "prompt.publish.confirmed" and "Protection" in events[-1][1]
+        events = dict(s.execute(select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id)).all())
+    assert "Protection" in events["prompt.publish.confirmed"]
+    assert events["test_call.accept"] == "after a publish: Protection"  # the admin accepted the new ending
+    (call,) = calls(app)
+    assert '"end": "help"' in call.expected
+
+
+def test_a_publish_updates_the_words_saved_calls_expect(app, editor):
+    save(editor, "Main menu", ["1", "s"])
+    save(editor, "Protection", PROTECTION)
+    (menu, protection) = calls(app)
+    before = menu.expected
+    assert draft_and_publish(app, editor).status_code == 302  # main.help: new words, nothing blocks
+    after = {c.name: c for c in calls(app)}
+    assert "once the trial is over" in after["Main menu"].expected and after["Main menu"].expected != before
+    assert after["Main menu"].updated_by == "publish"
+    replayed = editor.post(f"/admin/try/tests/{menu.id}/replay", data={"csrf_token": token(editor, "/admin/try/tests")})
+    assert "Passes" in replayed.get_data(as_text=True)
+    with app.extensions["ivr.db"].session() as s:
+        detail = s.scalar(select(AuditEvent.detail).where(AuditEvent.action == "test_call.accept"))
+    assert detail == "after a publish: Main menu, Protection"  # both heard the main menu's words

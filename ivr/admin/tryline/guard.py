@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import audit
 from ..access import db
 from . import saved
 
@@ -44,7 +45,25 @@ def check_saved_calls(candidate) -> list[TestCallProblem]:
     return problems
 
 
+def accept_published(flow) -> list[str]:
+    """After a publish: staff accepted the change, so every saved call now expects what it answers
+    with the published words (and tree). Returns the names of the calls whose answer changed."""
+    changed = []
+    with db().session() as s:
+        for call in saved.all_calls(s):
+            replay = saved.replay(call, flow=flow)
+            if replay.differences and not replay.error:
+                saved.accept(call, replay.outcome, "publish")
+                changed.append(call.name)
+        if changed:
+            audit.record(s, "test_call.accept", "after a publish: " + ", ".join(changed))
+    return changed
+
+
 def register(app) -> None:
     checks = app.extensions.setdefault("ivr.publish.checks", [])
     if check_saved_calls not in checks:
         checks.append(check_saved_calls)
+    published = app.extensions.setdefault("ivr.publish.published", [])
+    if accept_published not in published:
+        published.append(accept_published)
