@@ -254,7 +254,7 @@ def test_a_saved_test_call_blocks_a_publish_that_breaks_it_and_passes_one_that_d
     server.flow_file.write_text(swapped.replace("goto: TMP\n", "goto: protection\n"))  # key 4 now reaches help
     try:
         page.goto("/admin/prompts/en-GB/main.help")
-        page.locator("#text").fill("For help and support once the trial is over")  # the words box
+        page.get_by_label("Words (English)").fill("For help and support once the trial is over")
         page.get_by_role("button", name="Save draft").click()
         page.get_by_text("Draft saved.").wait_for()
         page.get_by_role("button", name="Publish", exact=True).click()
