@@ -254,12 +254,12 @@ def test_a_saved_test_call_blocks_a_publish_that_breaks_it_and_passes_one_that_d
     server.flow_file.write_text(swapped.replace("goto: TMP\n", "goto: protection\n"))  # key 4 now reaches help
     try:
         page.goto("/admin/prompts/en-GB/main.help")
-        page.get_by_label("Words (en-GB)").fill("For help and support once the trial is over")
+        page.get_by_label("Words (English)").fill("For help and support once the trial is over")
         page.get_by_role("button", name="Save draft").click()
         page.get_by_text("Draft saved.").wait_for()
         page.get_by_role("button", name="Publish", exact=True).click()
         page.locator("#publish-problems").get_by_text("Saved test call 'Protection guard'").wait_for()
-        assert "now waits at help" in page.locator("#publish-problems").inner_text()
+        assert "now waits at Guidance: help" in page.locator("#publish-problems").inner_text()
         assert page.locator("#confirm").count() == 0  # an editor cannot confirm it
         assert axe_violations(page) == []
     finally:

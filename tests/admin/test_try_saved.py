@@ -130,7 +130,10 @@ def test_the_publish_check_blocks_a_tree_that_breaks_a_saved_call(app, editor, f
         broken = swap_keys_1_and_4(flow_file)
         problems = guard.check_saved_calls(broken)
     assert [p.name for p in problems] == ["Protection"]
-    assert "now waits at help" in problems[0].message and "protection" in problems[0].message
+    assert (
+        "now waits at Guidance: help" in problems[0].message
+        and "(it waited at Guidance: protection)" in problems[0].message
+    )
     assert problems[0].overridable
 
 
@@ -174,7 +177,7 @@ def test_a_publish_that_breaks_a_saved_call_is_refused_and_one_that_does_not_pas
     refused = draft_and_publish(app, editor)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert "Saved test call &#39;Protection&#39;: The call now waits at help" in page
+    assert "Saved test call &#39;Protection&#39;: The call now waits at Guidance: help" in page
     assert 'id="confirm"' not in page  # an editor is not offered to confirm it
     # The editor ticking the box themselves changes nothing: only an admin may confirm.
     assert draft_and_publish(app, editor, {"confirm": "yes"}).status_code == 400

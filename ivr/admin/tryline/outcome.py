@@ -72,8 +72,8 @@ class Difference:
         return word_diff(self.before, self.after)
 
 
-def compare(saved: Outcome, now: Outcome, total_inputs: int) -> list[Difference]:
-    """What changed, blocking differences first."""
+def compare(saved: Outcome, now: Outcome, total_inputs: int, place=str) -> list[Difference]:
+    """What changed, blocking differences first. `place(node id)` names a step for staff."""
     out = []
     if now.used != saved.used:
         out.append(
@@ -84,8 +84,9 @@ def compare(saved: Outcome, now: Outcome, total_inputs: int) -> list[Difference]
             )
         )
     if now.end != saved.end or now.ended != saved.ended:
-        was = f"{'ended' if saved.ended else 'waited'} at {saved.end}"
-        out.append(Difference("end", f"The call now {'ends' if now.ended else 'waits'} at {now.end} (it {was}).", True))
+        was = f"{'ended' if saved.ended else 'waited'} at {place(saved.end)}"
+        verb = "ends" if now.ended else "waits"
+        out.append(Difference("end", f"The call now {verb} at {place(now.end)} (it {was}).", True))
     if saved.person and not now.person:
         out.append(
             Difference("person", "The call no longer reaches a person (no transfer answered, no callback).", True)

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import tree
 from . import runner
 from .models import TestCall, utcnow
 from .outcome import Difference, Outcome, compare
@@ -95,7 +96,17 @@ def replay(call: TestCall, flow=None) -> Replay:
         now = Outcome.of(runner.run(switches, inputs, flow=flow))
     except runner.TryError as exc:
         return Replay(call, inputs, saved, [Difference("error", str(exc), True)], str(exc))
-    return Replay(call, inputs, now, compare(saved, now, len(inputs)))
+    return Replay(call, inputs, now, compare(saved, now, len(inputs), place_namer(flow)))
+
+
+def place_namer(flow):
+    """Node id -> "Guidance: protection", as the Try page names the step the caller is at."""
+
+    def place(node_id: str) -> str:
+        node = flow.nodes.get(node_id)
+        return f"{tree.KIND_NAMES.get(node.kind, node.kind)}: {node_id}" if node is not None else node_id or "the start"
+
+    return place
 
 
 def accept(call: TestCall, outcome: Outcome, by: str) -> None:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ...errors import FlowError
-from .. import audit, bp, diagram, tree
+from .. import audit, bp, diagram
 from ..access import db, requires
 from . import drafts, guard, runner, saved
 from .models import TestCall
@@ -57,12 +57,8 @@ def try_run():
         ), 400
     answer = result.as_dict()
     # Staff read what a step is, not only its id: "Guidance: protection".
-    nodes = _flow().nodes
-    answer["places"] = {
-        e.node: f"{tree.KIND_NAMES.get(nodes[e.node].kind, nodes[e.node].kind)}: {e.node}"
-        for e in result.events
-        if e.node in nodes
-    }
+    place = saved.place_namer(_flow())
+    answer["places"] = {e.node: place(e.node) for e in result.events if e.node}
     return jsonify(answer)
 
 
