@@ -226,3 +226,6 @@ main.add_command(prompts)
 from .admin.cli import register as register_staff_commands  # noqa: E402  (registers `ivr staff`, `ivr diagram`)
 
 register_staff_commands(main)
+from .journey.cli import report_command  # noqa: E402  (registers `ivr report`)
+
+main.add_command(report_command)

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
-from . import dryrun, metrics
+from . import dryrun, journey, metrics
 from .fallback import fallback_twiml
 from .signature import require_twilio_signature, twilio_params
 
@@ -107,7 +107,9 @@ def incoming():
     log.info("call started %s", _sid())
     if not dryrun.active():
         metrics.CALLS.inc()
-    return twiml(current.twiml.render(current.engine.start(now())))
+    reply = current.engine.start(now())
+    journey.record(reply)
+    return twiml(current.twiml.render(reply))
 
 
 @bp.post("/node/<node_id>")
@@ -115,6 +117,7 @@ def enter(node_id):
     """A redirect into a node of the call tree."""
     current, state, node_id = state_and_node(node_id)
     reply = current.engine.enter(node_id, state, now())
+    journey.record(reply)
     return twiml(current.twiml.render(reply, caller_id()))
 
 
@@ -125,6 +128,7 @@ def answer(node_id):
     digits = twilio_params().get("Digits", "")
     speech = twilio_params().get("SpeechResult", "")
     reply = current.engine.answer(node_id, state, digits, speech, now())
+    journey.record(reply)
     return twiml(current.twiml.render(reply, caller_id()))
 
 
@@ -137,6 +141,7 @@ def dialled(node_id):
         metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
     reply = current.engine.dial_result(node_id, state, status, now())
+    journey.record(reply)
     return twiml(current.twiml.render(reply, caller_id()))
 
 

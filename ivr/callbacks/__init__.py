@@ -64,9 +64,13 @@ def init_app(app) -> None:
 
 
 def purge_expired(app) -> int:
-    """Remove requests past IVR_RETENTION_DAYS and stale drafts; a failure is logged, not raised."""
+    """Remove requests past IVR_RETENTION_DAYS and stale drafts, and journey events past
+    IVR_EVENT_RETENTION_DAYS (their daily totals stay); a failure is logged, not raised."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from ..journey.summary import purge_safely
+
+    purge_safely(app)
     try:
         return app.extensions["ivr.callbacks"].purge(app.config["IVR_CLOCK"]())
     except SQLAlchemyError as exc:

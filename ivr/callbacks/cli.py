@@ -143,3 +143,7 @@ def purge_command():
     store = _store_or_fail(need_key=False)
     removed = _run(lambda: store.purge(dt.datetime.now(dt.UTC)))
     click.echo(f"purged {removed} callback request(s) older than {store.retention.days} days")
+    from ..journey.summary import purge_configured
+
+    events, days = _run(lambda: purge_configured(store.db))
+    click.echo(f"purged {events} journey event(s) older than {days} days (their daily totals are kept)")

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from .. import dryrun, metrics
+from .. import dryrun, journey, metrics
 from ..engine import CallState
 from ..flow import model
 from ..signature import require_twilio_signature, twilio_params
@@ -43,6 +43,7 @@ def store() -> CallbackStore:
 def count(result: str) -> None:
     if not dryrun.active():
         metrics.BOOKINGS.labels(result).inc()
+    journey.booking(result)
 
 
 def dialogue(engine) -> Booking:
@@ -145,6 +146,7 @@ def calling_number() -> str | None:
 
 
 def render(line, reply) -> Response:
+    journey.record(reply)
     called = twilio_params().get("To", "")
     return twiml(line.twiml.render(reply, called if re.match(r"^\+[1-9]\d{6,14}$", called) else None))
 
