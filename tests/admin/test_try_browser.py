@@ -268,3 +268,19 @@ def test_a_saved_test_call_blocks_a_publish_that_breaks_it_and_passes_one_that_d
     from playwright.sync_api import expect
 
     expect(page.locator("#live-words")).to_have_text("For help and support once the trial is over", timeout=90_000)
+
+
+def test_keyboard_only_call_and_hang_up(server, page):
+    open_try_page(page)
+    page.get_by_role("button", name="Call", exact=True).focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("log").get_by_text("hang up and call 999").first.wait_for()
+    assert page.evaluate("document.activeElement.getAttribute('data-key')") == "1"  # focus moved to the keypad
+    page.keyboard.press("1")
+    page.get_by_role("log").get_by_text("There are 4 choices").wait_for()
+    page.keyboard.press("#")  # back, from the main menu
+    page.get_by_role("log").get_by_text("You press #").wait_for()
+    page.get_by_role("button", name="Hang up").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("log").get_by_text("You hang up.").wait_for()
+    assert page.evaluate("document.activeElement.id") == "try-call"

@@ -90,6 +90,10 @@ export function start (root) {
     callButton.disabled = live
     settings.disabled = live
     saveButton.disabled = callSwitches === null
+    // A button that was just switched off loses the focus: give it to the control that comes next,
+    // so a keyboard user is never left at the top of the page.
+    const focused = document.activeElement
+    if (!focused || focused === document.body || focused.disabled) (live ? keys[0] : callButton).focus()
   }
 
   const stopAudio = () => {
