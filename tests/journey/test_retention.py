@@ -1,0 +1,65 @@
+"""Retention: events older than IVR_EVENT_RETENTION_DAYS go in the callbacks' purge; daily totals stay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from ivr.callbacks import purge_expired
+from ivr.journey.models import JourneyDaily, JourneyEvent
+from tests.conftest import OPEN, Caller
+
+from .conftest import report
+
+DAY = OPEN.date()
+
+
+def count(app, model) -> int:
+    with app.extensions["ivr.db"].session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_old_events_go_and_their_daily_totals_stay(app, client, clock):
+    app.config["IVR_EVENT_RETENTION_DAYS"] = 5
+    for n in range(3):
+        caller = Caller(client, call_sid="CA" + f"{n:032x}")
+        caller.to_main_menu()
+        caller.silence()
+        caller.post("/voice/status", CallStatus="completed")
+    app.extensions["ivr.journey"].flush()
+    before = report(app, DAY)
+    events = count(app, JourneyEvent)
+    assert events > 0 and before["calls"] == 3
+
+    clock.now = OPEN + dt.timedelta(days=5)  # within the retention: rolled up, kept
+    purge_expired(app)
+    assert count(app, JourneyEvent) == events and count(app, JourneyDaily) > 0
+
+    clock.now = OPEN + dt.timedelta(days=6)  # past it: the events go, the totals stay
+    purge_expired(app)
+    assert count(app, JourneyEvent) == 0
+    after = report(app, DAY, today=DAY + dt.timedelta(days=6))
+    assert after == before
+    assert after["nodes"]["main"] == {"entered": 3, "left": 3, "silence": 3, "wrong_key": 0}
+
+
+def test_unrolled_events_are_never_purged(app, client, clock):
+    app.config["IVR_EVENT_RETENTION_DAYS"] = 1
+    Caller(client, call_sid="CA" + "e" * 32).ring()
+    app.extensions["ivr.journey"].flush()
+    clock.now = OPEN + dt.timedelta(days=1)  # past the retention, but the day is not finished yet
+    purge_expired(app)
+    assert count(app, JourneyEvent) == 2
+
+
+def test_ivr_callbacks_purge_purges_events_too(app, client, runner, monkeypatch):
+    from ivr.cli import main
+
+    Caller(client, call_sid="CA" + "d" * 32).ring()
+    app.extensions["ivr.journey"].flush()
+    monkeypatch.setenv("IVR_DATABASE_URL", app.config["IVR_DATABASE_URL"])
+    monkeypatch.setenv("IVR_EVENT_RETENTION_DAYS", "1")
+    result = runner.invoke(main, ["callbacks", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "journey event(s) older than 1 days (their daily totals are kept)" in result.output
