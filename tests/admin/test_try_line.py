@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ivr import metrics
 from ivr.admin.tryline import clock, runner
 from ivr.callbacks.models import CallbackDraft, CallbackRequest
+from ivr.journey.models import JourneyEvent
 
 from ..conftest import CLOSED, OPEN
 from .conftest import sign_in, token
@@ -115,12 +116,18 @@ def test_a_booking_is_shown_and_nothing_is_stored_or_counted(app, editor):
         assert s.scalar(select(func.count()).select_from(CallbackDraft)) == 0
     assert metrics.CALLS._value.get() == calls
     assert metrics.BOOKINGS.labels("booked")._value.get() == booked
+    app.extensions["ivr.journey"].flush()
+    with app.extensions["ivr.db"].session() as s:  # nothing for the reports (issue 11's journey events)
+        assert s.scalar(select(func.count()).select_from(JourneyEvent)) == 0
 
 
 def test_a_real_call_still_counts(app, caller):
     calls = metrics.CALLS._value.get()
     caller.ring()
     assert metrics.CALLS._value.get() == calls + 1
+    app.extensions["ivr.journey"].flush()
+    with app.extensions["ivr.db"].session() as s:
+        assert s.scalar(select(func.count()).select_from(JourneyEvent)) > 0
 
 
 def test_welsh_and_more_time_switches_start_the_call_so(editor):
