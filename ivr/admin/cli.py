@@ -46,7 +46,7 @@ def staff():
     "--role",
     type=click.Choice(ROLES),
     required=True,
-    help="editor: prompts; caseworker: callback queue; admin: both and accounts.",
+    help="editor: prompts; caseworker: callback queue; manager: reports; admin: all and accounts.",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
 def add(email, role, password_stdin):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
 
-ROLES = ("editor", "caseworker", "admin")
+ROLES = ("editor", "caseworker", "manager", "admin")
 
 
 def utcnow() -> dt.datetime:
@@ -57,10 +57,10 @@ class Staff(UserMixin, Base):
         return bool(self.totp_secret and self.totp_confirmed_at)
 
     def can(self, ability: str) -> bool:
-        """`prompts` (editors), `queue` (caseworkers), `accounts` (admins); admins can do all."""
+        """`prompts` (editors), `queue` (caseworkers), `reports` (managers), `accounts` (admins); admins can do all."""
         if self.role == "admin":
             return True
-        return {"prompts": "editor", "queue": "caseworker"}.get(ability) == self.role
+        return {"prompts": "editor", "queue": "caseworker", "reports": "manager"}.get(ability) == self.role
 
 
 class LoginFailure(Base):

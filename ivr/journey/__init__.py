@@ -61,7 +61,11 @@ def init_app(app) -> None:
         app.config, "IVR_EVENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, " of days"
     )
     app.config["IVR_REPORT_MIN_COUNT"] = setting(app.config, "IVR_REPORT_MIN_COUNT", DEFAULT_MIN_COUNT)
-    app.extensions["ivr.journey"] = Recorder(app.extensions["ivr.db"], digest_key(app.config["SECRET_KEY"]))
+    import os
+
+    switch = str(app.config.get("IVR_JOURNEY_EVENTS") or os.environ.get("IVR_JOURNEY_EVENTS", "on")).strip().lower()
+    enabled = switch not in ("off", "0", "false", "no")  # off: record nothing (the benchmark's baseline)
+    app.extensions["ivr.journey"] = Recorder(app.extensions["ivr.db"], digest_key(app.config["SECRET_KEY"]), enabled)
     app.extensions.setdefault("ivr.status_hooks", []).append(call_ended)
 
 
