@@ -112,6 +112,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(voice.bp)
     app.extensions["ivr.fault_answer"] = voice.fallback_answer  # for other webhook blueprints' faults
     callbacks.init_app(app)  # the booking's webhooks, its store and end-of-call clean-up
+    from . import journey
+
+    journey.init_app(app)  # events for reports, written off the webhooks' critical path
     app.register_blueprint(metrics.bp)
 
     from . import admin

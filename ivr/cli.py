@@ -6,7 +6,6 @@ Exit codes: 0 fine, 1 problems found, 2 misuse (click's own).
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -15,11 +14,12 @@ import click
 from .errors import ConfigError
 from .flow import read_flow
 from .flow.checks import check_flow
+from .instance import instance_folder, local_token, migrate
 
 
-def check_problems(path: str, prompts: str | None = None):
-    """Every problem of a flow file and its prompts, sorted by file and line."""
-    flow, problems, context = read_flow(path, prompts)
+def check_problems(path: str, prompts: str | None = None, overrides: dict | None = None):
+    """Every problem of a flow file and its prompts (`overrides`: published words over the files), sorted."""
+    flow, problems, context = read_flow(path, prompts, overrides)
     if flow is not None:
         problems += check_flow(flow, context)
     return flow, sorted(problems)
@@ -36,14 +36,24 @@ def main():
 @click.option("--prompts", "prompt_dir", help="Folder of prompt files (default: prompts/ beside the flow).")
 @click.option("--quiet", is_flag=True, help="Print errors only, not warnings.")
 def check(path, prompt_dir, quiet):
-    """Check the call tree and its prompts; print file:line problems, exit 1 on errors."""
+    """Check the call tree and its prompts (with the words staff published, for the configured line);
+    print file:line problems, exit 1 on errors."""
+    from . import published
+    from .instance import settings
+
     path = path or os.environ.get("IVR_FLOW") or "./flows.yaml"
     prompt_dir = prompt_dir or os.environ.get("IVR_PROMPTS")
-    flow, problems = check_problems(path, prompt_dir)
+    config = settings()
+    # Published words belong to the configured line: checking another file checks that file alone.
+    same_line = Path(path).resolve() == Path(config["IVR_FLOW"]).resolve()
+    live = published.read(config) if same_line else published.Published()
+    flow, problems = check_problems(path, prompt_dir, live.overrides)
     if flow is not None:
         from .audio.cli import audio_warnings
 
-        problems = sorted(problems + audio_warnings(flow, prompt_dir or Path(path).parent / "prompts"))
+        problems = sorted(problems + audio_warnings(flow, prompt_dir or Path(path).parent / "prompts", live.recordings))
+    if live.count() and not quiet:
+        click.echo(f"words: {live.source}")
     errors = [p for p in problems if p.severity == "error"]
     for problem in problems:
         if problem.severity == "error" or not quiet:
@@ -61,10 +71,10 @@ def check(path, prompt_dir, quiet):
 @main.command()
 def doctor():
     """Check this deployment (token, https URL, numbers, database, ...); exit 1 on problems."""
-    from . import default_config
     from .doctor import diagnose
+    from .instance import settings
 
-    config = default_config(str(instance_folder()))
+    config = settings()
     config["SECRET_KEY_FROM_ENV"] = bool(config.get("SECRET_KEY"))
     findings = diagnose(config)
     for finding in findings:
@@ -105,69 +115,84 @@ def export_fallback(output, path):
     click.echo(f"wrote {output}: host it at a public HTTPS URL and set it as the number's fallback URL")
 
 
-def local_token(instance: Path) -> str:
-    """A token for trying the line on this machine, kept in the instance folder."""
-    path = instance / "local-auth-token"
-    if path.exists():
-        return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(16)
-    path.write_text(token + "\n")
-    path.chmod(0o600)
-    return token
-
-
-def instance_folder() -> Path:
-    from . import create_app  # noqa: F401  (the package's folder decides Flask's instance path)
-
-    return Path(__file__).resolve().parent.parent / "instance"
-
-
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option("--local", is_flag=True, help="Try the line on this machine: a local auth token and public URL.")
-def serve(host, port, workers, local):
+@click.option("--verbose", is_flag=True, help="Also log each migration step and gunicorn's own start-up lines.")
+def serve(host, port, workers, local, verbose):
     """Serve the webhooks and the staff area with gunicorn."""
+    from .serve import prepare_metrics
+
+    prepare_metrics()  # first: before anything below imports prometheus_client
+    import logging
+
     from . import create_app
     from .callbacks import purge_expired as purge_expired_callbacks
+    from .instance import app_config
     from .serve import serve as run
 
     if local:
-        token = os.environ.get("TWILIO_AUTH_TOKEN") or local_token(instance_folder())
-        os.environ["TWILIO_AUTH_TOKEN"] = token
+        os.environ["TWILIO_AUTH_TOKEN"] = os.environ.get("TWILIO_AUTH_TOKEN") or local_token(instance_folder())
         os.environ.setdefault("IVR_PUBLIC_URL", f"http://{host}:{port}")
         from .callbacks.crypto import local_data_key
 
         os.environ.setdefault("IVR_DATA_KEY", local_data_key(instance_folder()))  # seals callback numbers
-        click.echo(f"Local auth token: {token}")
-        click.echo(f"Ring the line from another terminal:  ivr call --url http://{host}:{port}")
+    if not verbose:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        app = create_app()  # fail here, once, with a clear message, not in every worker
+        # The schema first: the app reads the published words from the database as it starts.
+        migrate(app_config()["IVR_DATABASE_URL"])
+        clips_log = logging.getLogger("ivr.audio.clips")
+        clips_log.disabled = True  # "N clips have no audio" is rendered away just below, not news
+        try:
+            app = create_app()  # fail here, once, with a clear message, not in every worker
+        finally:
+            clips_log.disabled = False
         if app.config["IVR_SPEECH"] == "play":
             from .audio.cli import prepare_audio
 
             prepare_audio(app.config, app.extensions["ivr.line"]().flow)  # a fresh machine renders first
-        migrate(app.config["IVR_DATABASE_URL"])
         purge_expired_callbacks(app)  # retention, at every start
+        summary = start_summary(app, host, port, workers, local)
         app.extensions["ivr.db"].dispose()
     except ConfigError as exc:
         click.echo(f"ivr serve: {exc}", err=True)
         sys.exit(1)
-    run(host, port, workers, create_app)
+    run(
+        host,
+        port,
+        workers,
+        create_app,
+        when_ready=lambda _server: click.echo(summary),  # once listening: the address is then true
+        loglevel="info" if verbose else "warning",
+    )
 
 
-def migrate(url: str) -> None:
-    """Bring the database schema up to date, or explain why it cannot be reached."""
-    from sqlalchemy.exc import SQLAlchemyError
+def start_summary(app, host: str, port: int, workers: int, local: bool) -> str:
+    """What a person starting the line needs, in a few lines."""
+    from sqlalchemy import func, select
 
-    from .db import upgrade
+    from .admin.models import Staff
+    from .instance import command_name
 
-    try:
-        upgrade(url)
-    except SQLAlchemyError as exc:
-        raise ConfigError(f"cannot migrate the database at IVR_DATABASE_URL: {exc.__class__.__name__}: {exc}") from exc
+    ivr = command_name()
+    listening = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    with app.extensions["ivr.db"].session() as session:
+        accounts = session.scalar(select(func.count()).select_from(Staff))
+    lines = [
+        f"The after-trial support line is listening at {listening} ({workers} worker(s); Ctrl+C stops it).",
+        f"  Twilio posts calls to  {app.config['IVR_PUBLIC_URL'].rstrip('/')}/voice",
+        f"  Staff area             {listening}/admin/",
+    ]
+    if not accounts:
+        lines.append(f"  First admin            {ivr} staff add you@example.org --role admin   (no staff accounts yet)")
+    if local:
+        url = "" if listening == "http://127.0.0.1:8000" else f" --url {listening}"
+        lines.append(f"  Local auth token       {app.config['TWILIO_AUTH_TOKEN']}   (the simulator finds it itself)")
+        lines.append(f"  Ring the line          {ivr} call{url}   (from another terminal)")
+    return "\n".join(lines)
 
 
 @main.group()
@@ -178,9 +203,9 @@ def db():
 @db.command("upgrade")
 def db_upgrade():
     """Create or update the tables in IVR_DATABASE_URL (safe to repeat)."""
-    from . import default_config
+    from .instance import settings
 
-    url = default_config(str(instance_folder()))["IVR_DATABASE_URL"]
+    url = settings()["IVR_DATABASE_URL"]
     try:
         migrate(url)
     except ConfigError as exc:
@@ -201,3 +226,6 @@ main.add_command(prompts)
 from .admin.cli import register as register_staff_commands  # noqa: E402  (registers `ivr staff`, `ivr diagram`)
 
 register_staff_commands(main)
+from .journey.cli import report_command  # noqa: E402  (registers `ivr report`)
+
+main.add_command(report_command)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -26,9 +27,26 @@ class Base(DeclarativeBase):
     """Base of every table."""
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Make a new SQLite database file readable by its owner only (it holds sealed numbers and
+    staff accounts); SQLite gives its -wal and -shm files the same mode."""
+    from sqlalchemy.engine import make_url
+
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def make_engine(url: str) -> Engine:
     """An engine with time bounds, and SQLite set up for several worker processes."""
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(
             url, hide_parameters=True, connect_args={"timeout": STATEMENT_TIMEOUT, "check_same_thread": False}
         )

@@ -58,7 +58,10 @@ def check_secret_key(config) -> list[Finding]:
 
 
 def check_flow_and_numbers(config) -> list[Finding]:
-    flow, problems, context = read_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"))
+    from . import published
+
+    live = published.read(config)  # the words callers hear: published over the files
+    flow, problems, context = read_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), live.overrides)
     if flow is not None:
         problems += check_flow(flow, context)
     errors = [p for p in problems if p.severity == "error"]
@@ -163,13 +166,22 @@ def check_audio(config) -> list[Finding]:
         ]
     from pathlib import Path
 
+    from . import published
     from .audio.checks import audio_problems
+    from .audio.clips import flow_clips
     from .audio.store import AudioStore
+    from .audio.synth import SpeechError, engine_version
     from .flow import load_flow
 
-    flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"))
+    live = published.read(config)
+    flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), live.overrides)
     prompt_dir = config.get("IVR_PROMPTS") or str(Path(config["IVR_FLOW"]).parent / "prompts")
-    problems = audio_problems(flow, AudioStore(config["IVR_AUDIO_DIR"]), prompt_dir)
+    store = AudioStore(config["IVR_AUDIO_DIR"])
+    try:
+        published.fetch_clips(config, {c.name for c in flow_clips(flow, engine_version())}, store)
+    except SpeechError:
+        pass  # audio_problems says there is no voice
+    problems = audio_problems(flow, store, prompt_dir, live.recordings)
     if problems:
         return [
             Finding(
@@ -178,7 +190,7 @@ def check_audio(config) -> list[Finding]:
                 "run `ivr prompts render` (and `ivr check` for the prompts it names)",
             )
         ]
-    return [Finding(True, f"every prompt has rendered audio in {config['IVR_AUDIO_DIR']}")]
+    return [Finding(True, f"every prompt callers hear ({live.source}) has rendered audio in {config['IVR_AUDIO_DIR']}")]
 
 
 CHECKS = [

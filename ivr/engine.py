@@ -111,11 +111,13 @@ class Hangup:
 
 @dataclass(frozen=True)
 class Reply:
-    """One webhook's answer: steps in order, and whether speech is slowed."""
+    """One webhook's answer: steps in order, whether speech is slowed, and the node it
+    is at ("" when no node of the tree is: a booking's own question)."""
 
     steps: tuple
     language: str
     slow: bool
+    node: str = ""
 
 
 def normalise(text: str) -> str:
@@ -233,7 +235,7 @@ class Engine:
             steps = (gather, Redirect("callback", start, state.fresh()))
         else:  # pragma: no cover - hours branches are resolved before rendering
             raise TypeError(f"cannot render {node.kind} node {node.id!r}")
-        return Reply(steps, lang, state.more_time)
+        return Reply(steps, lang, state.more_time, node_id)
 
     def menu_gather(self, menu: model.Menu, state: CallState, said: tuple[Utterance, ...], brief=False) -> Gather:
         """Listen for a choice while saying `said`, then (unless `brief`) the intro, the count and the choices."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 from gunicorn.app.base import BaseApplication
@@ -25,13 +26,25 @@ class Server(BaseApplication):
         return self.app_factory()
 
 
-def serve(host: str, port: int, workers: int, app_factory, **extra) -> None:
-    from .metrics import worker_exit
+def prepare_metrics() -> str:
+    """Point prometheus_client at a folder every worker writes its figures to; /metrics adds them up.
 
-    # Every worker writes its metrics here; /metrics adds them up. A fresh folder
-    # per start, so figures of a previous run never mix in.
+    Must run before anything imports prometheus_client: the library chooses between
+    in-process and multiprocess values once, at import, from PROMETHEUS_MULTIPROC_DIR.
+    (It was set too late once, and /metrics under `ivr serve` answered empty.) A fresh
+    folder per start, so figures of a previous run never mix in.
+    """
+    if "prometheus_client" in sys.modules and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return ""  # too late (in-process callers such as tests): keep one process's own registry
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ivr-metrics-")
+    return os.environ["PROMETHEUS_MULTIPROC_DIR"]
+
+
+def serve(host: str, port: int, workers: int, app_factory, **extra) -> None:
+    prepare_metrics()
+    from .metrics import worker_exit
+
     options = {
         "child_exit": worker_exit,
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -43,6 +56,9 @@ def serve(host: str, port: int, workers: int, app_factory, **extra) -> None:
         "accesslog": None,
         # Never log query strings or bodies: they carry call state, and a booking carries a number.
         "errorlog": "-",
+        # gunicorn 27's control socket (for `gunicornc`) would sit in ~/.gunicorn, one path shared by
+        # every instance on the machine; nothing here uses it.
+        "control_socket_disable": True,
         **extra,
     }
     Server(options, app_factory).run()

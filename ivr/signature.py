@@ -97,12 +97,61 @@ def require_twilio_signature():
     # more (with and without the default port). Both compare in constant time (bytes: a header
     # may hold any character).
     expected = validator.compute_signature(url, params).encode()
-    if hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
-        return
-    if not validator.validate(url, params, signature):
+    if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
+        if not validator.validate(url, params, signature):
+            refuse()
+    shifted = shifted_name(params)
+    if shifted:
+        log.warning("refused a signed webhook whose parameter %r is a known name cut short or run on", shifted[:40])
         refuse()
 
 
+# The parameters the line reads. Twilio signs name+value pairs joined with no separator, so
+# "Digits=2" and "Digit=s2" (or "Digits2=") sign the same: a captured request re-sent with the
+# boundary moved keeps its signature but loses the key press. Other new names are accepted and
+# ignored, since Twilio adds parameters over time.
+READ_NAMES = (
+    "AccountSid",
+    "AnsweredBy",
+    "CallDuration",
+    "CallSid",
+    "CallStatus",
+    "Called",
+    "Caller",
+    "Confidence",
+    "DialCallDuration",
+    "DialCallStatus",
+    "Digits",
+    "FinishedOnKey",
+    "From",
+    "SpeechResult",
+    "To",
+)
+
+
+def shifted_name(params: Mapping) -> str | None:
+    """A parameter name that is one the line reads with its boundary moved, or None.
+
+    Cut short: a proper prefix of an absent read name whose value starts with the missing
+    letters (`Digit=s2`). Run on: an absent read name followed by more (`Digits2=`, `Digitss`).
+    """
+    present = set(params)
+    for name in present:
+        if name in READ_NAMES:
+            continue
+        for known in READ_NAMES:
+            if known in present:
+                continue
+            if known.startswith(name) and params[name].startswith(known[len(name) :]):
+                return name
+            if name.startswith(known):
+                return name
+    return None
+
+
 def refuse():
+    from . import metrics
+
     log.warning("refused a webhook with a missing or wrong signature: %s", request.path)
+    metrics.REFUSED.inc()
     abort(403)

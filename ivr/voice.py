@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
-from . import metrics
+from . import dryrun, journey, metrics
 from .fallback import fallback_twiml
 from .signature import require_twilio_signature, twilio_params
 
@@ -23,11 +23,11 @@ _NODE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def line():
-    return current_app.extensions["ivr.line"]()
+    return dryrun.line(current_app)  # the live line; a dry run's own line (staff trying the line)
 
 
 def now():
-    return current_app.config["IVR_CLOCK"]()
+    return dryrun.now(current_app)
 
 
 def twiml(text: str) -> Response:
@@ -73,7 +73,8 @@ def fault(exc):
     if isinstance(exc, HTTPException):
         return exc
     log.exception("webhook fault at %s", request.path)
-    metrics.FALLBACKS.inc()
+    if not dryrun.active():
+        metrics.FALLBACKS.inc()
     return twiml(fallback_answer())
 
 
@@ -104,8 +105,11 @@ def incoming():
     """A call comes in."""
     current = line()
     log.info("call started %s", _sid())
-    metrics.CALLS.inc()
-    return twiml(current.twiml.render(current.engine.start(now())))
+    if not dryrun.active():
+        metrics.CALLS.inc()
+    reply = current.engine.start(now())
+    journey.record(reply)
+    return twiml(current.twiml.render(reply))
 
 
 @bp.post("/node/<node_id>")
@@ -113,6 +117,7 @@ def enter(node_id):
     """A redirect into a node of the call tree."""
     current, state, node_id = state_and_node(node_id)
     reply = current.engine.enter(node_id, state, now())
+    journey.record(reply)
     return twiml(current.twiml.render(reply, caller_id()))
 
 
@@ -123,6 +128,7 @@ def answer(node_id):
     digits = twilio_params().get("Digits", "")
     speech = twilio_params().get("SpeechResult", "")
     reply = current.engine.answer(node_id, state, digits, speech, now())
+    journey.record(reply)
     return twiml(current.twiml.render(reply, caller_id()))
 
 
@@ -131,9 +137,11 @@ def dialled(node_id):
     """How a transfer ended: completed, busy, no answer, failed."""
     current, state, node_id = state_and_node(node_id)
     status = twilio_params().get("DialCallStatus", "failed")
-    metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
+    if not dryrun.active():
+        metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
     reply = current.engine.dial_result(node_id, state, status, now())
+    journey.record(reply)
     return twiml(current.twiml.render(reply, caller_id()))
 
 

@@ -125,3 +125,17 @@ def test_a_real_server_rung_with_ivr_call(tmp_path):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_the_command_groups_share_one_instance_module_and_never_import_the_main_command():
+    """`ivr prompts` and `ivr callbacks` take the instance folder and settings from ivr.instance,
+    not from ivr.cli (which imports them back: an import circle)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ivr.audio.cli, ivr.callbacks.cli, ivr.admin.cli; "
+        "assert 'ivr.cli' not in sys.modules, sorted(m for m in sys.modules if m.startswith('ivr'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -73,3 +73,34 @@ def test_bookings_are_counted_by_result(app_config):
     assert "Your callback is booked" in caller.answer.text
     assert sample(client, "ivr_bookings_total", result="booked") == booked + 1
     app.extensions["ivr.db"].dispose()
+
+
+def test_a_refused_webhook_is_counted_so_a_wrong_token_alerts(client):
+    refused = sample(client, "ivr_webhooks_refused_total")
+    assert client.post("/voice", data={"CallSid": "CA" + "0" * 32}).status_code == 403  # no signature
+    assert sample(client, "ivr_webhooks_refused_total") == refused + 1
+
+
+@pytest.fixture
+def sealed_app_config(app_config):
+    from cryptography.fernet import Fernet
+
+    app_config["IVR_DATA_KEY"] = Fernet.generate_key().decode()
+    return app_config
+
+
+def test_the_callback_queue_shows_open_requests_and_the_oldest_ones_age(sealed_app_config, app, client, clock):
+    import datetime as dt
+
+    assert sample(client, "ivr_callbacks_open", status="new") == 0
+    assert sample(client, "ivr_callbacks_oldest_open_seconds") == 0
+    store = app.extensions["ivr.callbacks"]
+    safety = {"when": "any", "voicemail": "yes", "identify": "yes"}
+    booked = clock() - dt.timedelta(hours=50)
+    first, _ = store.book("CA" + "1" * 32, "en-GB", "+447911123456", safety, booked)
+    store.book("CA" + "2" * 32, "en-GB", "+447911123457", safety, clock() - dt.timedelta(hours=1))
+    assert sample(client, "ivr_callbacks_open", status="new") == 2
+    assert sample(client, "ivr_callbacks_oldest_open_seconds") == pytest.approx(50 * 3600, abs=5)
+    store.set_status(first.reference, "done", clock(), "spoke to them")
+    assert sample(client, "ivr_callbacks_open", status="new") == 1
+    assert sample(client, "ivr_callbacks_oldest_open_seconds") == pytest.approx(3600, abs=5)

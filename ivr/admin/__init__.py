@@ -10,6 +10,7 @@ registers the blueprints.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -28,6 +29,8 @@ UPLOAD_LIMITS = {"admin.recording_upload": 10 * 1024 * 1024 + 64 * 1024}
 def init_app(app) -> None:
     """Bind the staff area to an app made by create_app (after the database and the line)."""
     app.config.setdefault("IVR_STAFF_IDLE_MINUTES", IDLE_MINUTES)
+    editors = os.environ.get("IVR_STAFF_TWO_STEP_EDITORS", "").strip().lower()
+    app.config.setdefault("IVR_STAFF_TWO_STEP_EDITORS", editors not in ("", "0", "false", "no", "off"))
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
@@ -37,12 +40,19 @@ def init_app(app) -> None:
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=12))
     login_manager.init_app(app)
     csrf.init_app(app)
+    from . import headers
+
+    headers.init_app(app)
 
     from .live import LiveLine
 
     shipped = app.extensions["ivr.line"]()
     app.extensions["ivr.admin.shipped"] = shipped
     app.extensions["ivr.line"] = LiveLine(app, shipped)
+    from . import sound
+
+    # GET /audio/<name>.wav on a server whose cache lacks a published clip: fetched from the database.
+    app.extensions["ivr.audio.fetch"] = lambda name: sound.fetch_clip(app, name)
 
     from . import views  # noqa: F401  (registers the views on bp)
 
@@ -53,9 +63,13 @@ def init_app(app) -> None:
 def load_staff(staff_id: str):
     from .models import Staff
 
+    ident, _, version = staff_id.partition(".")
+    if not ident.isdigit() or not version.isdigit():
+        return None  # a session from before session versions: signed out
     with current_app.extensions["ivr.db"].session() as db_session:
-        staff = db_session.get(Staff, int(staff_id))
-        return staff if staff is not None and staff.active else None
+        staff = db_session.get(Staff, int(ident))
+    # A session made before the account's last sign-out, switch-off or password change is over.
+    return staff if staff is not None and staff.active and staff.session_version == int(version) else None
 
 
 login_manager.login_view = "admin.login"
@@ -71,6 +85,14 @@ def guard():
         request.max_content_length = UPLOAD_LIMITS[request.endpoint]
     csrf.protect()
     if current_user.is_authenticated:
+        from .signin import session_ended
+
+        ended = session_ended()
+        if ended:
+            logout_user()
+            session.clear()
+            flash(ended, "info")
+            return redirect(url_for("admin.login"))
         idle = dt.timedelta(minutes=current_app.config["IVR_STAFF_IDLE_MINUTES"]).total_seconds()
         seen = session.get("seen", 0)
         if time.time() - seen > idle:
@@ -79,6 +101,9 @@ def guard():
             flash("Your session expired because it was not used for a while. Sign in again.", "info")
             return redirect(url_for("admin.login", next=request.path if request.method == "GET" else None))
         session["seen"] = time.time()
+        from .account_views import must_change_first
+
+        return must_change_first()
     return None
 
 

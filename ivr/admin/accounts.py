@@ -4,17 +4,27 @@ and adding accounts (used by `ivr staff add` and the accounts page)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
+from zxcvbn import zxcvbn
 
 from .models import ROLES, LoginFailure, Staff, utcnow
 
 # Five wrong passwords within fifteen minutes lock an account for the rest of the window.
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+# Twenty failures from one address within the window hold that address back, whichever accounts it tries.
+ADDRESS_FAILURES = 20
 MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+# zxcvbn's score: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
+MIN_STRENGTH = 3
+SERVICE_WORDS = ("after", "trial", "support", "line", "victim", "witness", "helpline", "staff", "admin")
 
 _hasher = PasswordHasher()
 # Verified against when an email is unknown, so a wrong email takes as long as a wrong password.
@@ -33,9 +43,48 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_new_password(password: str) -> None:
+def check_new_password(password: str, email: str = "") -> None:
+    """Refuse a password that is short, blank or easy to guess (zxcvbn: common passwords,
+    names, keyboard runs, repeats, dates, and the person's own email); the message says why."""
+    if not password.strip():
+        raise AccountError("the password cannot be only spaces")
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password must be at least {MIN_PASSWORD} characters long")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"the password must be at most {MAX_PASSWORD} characters long")
+    email = email.strip().lower()
+    words = [email, email.split("@")[0], *re.split(r"[^a-z0-9]+", email), *SERVICE_WORDS]
+    words = [word for word in words if word]
+    # zxcvbn's time grows with length; the first 100 characters decide whether it is guessable.
+    verdict = zxcvbn(password[:100], user_inputs=words)
+    if verdict["score"] < MIN_STRENGTH:
+        warning = (verdict.get("feedback") or {}).get("warning") or "it is like passwords that are guessed first"
+        raise AccountError(
+            f"the password is too easy to guess ({warning.rstrip('.').lower()}); "
+            "use a few unrelated words, or a password manager"
+        )
+
+
+def set_password(staff: Staff, password: str, must_change: bool = False) -> None:
+    """A new password (already checked): every session of the account ends."""
+    staff.password_hash = hash_password(password)
+    staff.must_change_password = must_change
+    staff.password_changed_at = utcnow()
+    staff.session_version = (staff.session_version or 1) + 1
+
+
+def verify_password(staff: Staff, password: str) -> bool:
+    try:
+        return _hasher.verify(staff.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_role(staff: Staff, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of: {', '.join(ROLES)}")
+    staff.role = role
+    staff.session_version = (staff.session_version or 1) + 1
 
 
 def add_staff(session, email: str, role: str, password: str) -> Staff:
@@ -45,7 +94,7 @@ def add_staff(session, email: str, role: str, password: str) -> Staff:
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise AccountError(f"{email!r} is not an email address")
-    check_new_password(password)
+    check_new_password(password, email)
     if session.scalar(select(Staff).where(Staff.email == email)) is not None:
         raise AccountError(f"there is already an account for {email}")
     staff = Staff(email=email, role=role, password_hash=hash_password(password), active=True)
@@ -62,25 +111,82 @@ def recent_failures(session, email: str, now: dt.datetime | None = None) -> int:
 
 
 def is_locked(session, email: str, now: dt.datetime | None = None) -> bool:
-    return recent_failures(session, normalise_email(email), now) >= LOCKOUT_FAILURES
-
-
-def authenticate(session, email: str, password: str) -> tuple[Staff | None, str]:
-    """(staff, "") on success; (None, reason) where reason is "locked" or "wrong"."""
     email = normalise_email(email)
-    if is_locked(session, email):
+    return bool(email) and recent_failures(session, email, now) >= LOCKOUT_FAILURES
+
+
+def address_key(address: str | None, secret: str | bytes = b"") -> str | None:
+    """A keyed digest of a client address: throttled without keeping staff addresses in clear."""
+    if not address:
+        return None
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key or b"ivr", address.encode(), hashlib.sha256).hexdigest()[:64]
+
+
+def record_failure(session, email: str, address: str | None = None) -> LoginFailure:
+    """A failed try; `email` only when it is an account's address (typed mistakes are not kept)."""
+    row = LoginFailure(email=normalise_email(email)[:254], address=address)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def purge_failures(session, now: dt.datetime | None = None) -> int:
+    """Failures older than the lock-out window count for nothing: remove them."""
+    cutoff = (now or utcnow()) - LOCKOUT_WINDOW
+    return session.execute(delete(LoginFailure).where(LoginFailure.at < cutoff)).rowcount or 0
+
+
+def clear_failures(session, email: str) -> None:
+    """After a whole sign-in (password and, where asked, the code), or an admin's unlock."""
+    email = normalise_email(email)
+    if email:
+        session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+
+
+def authenticate(session, email: str, password: str, address: str | None = None) -> tuple[Staff | None, str]:
+    """(staff, "") on success; (None, reason): "locked", "throttled", "wrong" or "unknown" (no such account).
+
+    The try is recorded as a failure and committed BEFORE the slow hash, then counted: of
+    any number of tries at once, only those within the limit are checked at all (the rest
+    see the others' rows and stop), and a try that succeeds takes its row back.
+    """
+    email = normalise_email(email)
+    staff = None
+    if len(email) <= 254:
+        staff = session.scalar(select(Staff).where(Staff.email == email))
+    account_email = staff.email if staff is not None else ""
+    purge_failures(session)
+    attempt = record_failure(session, account_email, address)
+    session.commit()
+    over_address = address_throttled(session, address)
+    if staff is not None and recent_failures(session, account_email) > LOCKOUT_FAILURES:
+        session.delete(attempt)  # a try while locked does not lengthen the lock
         return None, "locked"
-    staff = session.scalar(select(Staff).where(Staff.email == email, Staff.active.is_(True)))
+    if over_address:
+        session.delete(attempt)
+        return None, "throttled"
     try:
         _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password)
-        ok = staff is not None
+        ok = staff is not None and staff.active
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        session.add(LoginFailure(email=email))
-        session.flush()
-        return None, "locked" if is_locked(session, email) else "wrong"
-    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+        if staff is None:
+            return None, "unknown"
+        return None, "locked" if is_locked(session, account_email) else "wrong"
+    session.delete(attempt)
     if _hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
     return staff, ""
+
+
+def address_throttled(session, address: str | None) -> bool:
+    """Counting this try's own row: more than the address may make in the window."""
+    if not address:
+        return False
+    since = utcnow() - LOCKOUT_WINDOW
+    count = session.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address, LoginFailure.at >= since)
+    )
+    return count > ADDRESS_FAILURES

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from . import accounts, audit, bp
+from . import accounts, audit, bp, signin
 from .access import db, requires
 from .models import ROLES, Staff
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/admin") and not urlsplit(target).netloc and "//" not in target:
-        return target
-    return url_for("admin.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -33,19 +27,19 @@ def login():
             errors["password"] = "Enter your password"
         if not errors:
             with db().session() as s:
-                staff, reason = accounts.authenticate(s, email, password)
+                staff, reason = accounts.authenticate(s, email, password, signin.client_key())
                 if staff is None:
-                    audit.record(s, "login.failed", f"{accounts.normalise_email(email)}: {reason}", actor="-")
-                else:
-                    audit.record(s, "login", "", actor=staff.email, staff_id=staff.id)
+                    # What was typed is kept only when it is an account's address.
+                    who = "an unknown email" if reason == "unknown" else accounts.normalise_email(email)
+                    audit.record(s, "login.failed", f"{who}: {reason}", actor="-")
             if staff is not None:
-                session.clear()
-                login_user(staff)
-                import time
-
-                session["seen"] = time.time()
-                return redirect(_safe_next(request.args.get("next")))
-            if reason == "locked":
+                return signin.password_accepted(staff, request.args.get("next"))
+            if reason == "throttled":
+                errors["email"] = (
+                    "There have been too many wrong passwords from your network. "
+                    f"Try again in {int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)} minutes"
+                )
+            elif reason == "locked":
                 errors["email"] = (
                     f"This account is locked after {accounts.LOCKOUT_FAILURES} wrong passwords. "
                     f"Try again in {int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)} minutes, or ask an admin"
@@ -59,7 +53,9 @@ def login():
 @login_required
 def logout():
     """Sign out."""
-    audit.record_now("logout")
+    with db().session() as s:
+        signin.end_sessions(s, s.get(Staff, current_user.id))
+        audit.record(s, "logout")
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -120,6 +116,7 @@ def staff_active(staff_id):
         if person is None:
             abort(404)
         person.active = turn_on
+        signin.end_sessions(s, person)
         audit.record(s, "account.on" if turn_on else "account.off", person.email)
         email = person.email
     flash(f"{email} can {'now' if turn_on else 'no longer'} sign in.", "success")
@@ -130,7 +127,11 @@ def staff_active(staff_id):
 @requires("accounts")
 def audit_trail():
     """The audit trail, newest first (admins)."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    raw = request.args.get("page", "1")
+    # Only plain page numbers: 1e29 is not one, and 10**29 would overflow the database's offset.
+    if not re.fullmatch(r"[0-9]{1,7}", raw) or int(raw) < 1:
+        abort(404)
+    page = int(raw)
     with db().session() as s:
         events = audit.recent(s, limit=100, offset=(page - 1) * 100)
     return render_template("admin/audit.html", events=events, page=page)

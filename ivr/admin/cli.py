@@ -3,6 +3,7 @@ wrappers over the staff area's plain functions."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -11,12 +12,24 @@ import click
 from .models import ROLES
 
 
+def _database():
+    from ..errors import ConfigError
+    from ..instance import open_database
+
+    try:
+        return open_database()
+    except ConfigError as exc:
+        click.echo(f"ivr staff: {exc}", err=True)
+        sys.exit(1)
+
+
 def _app():
     from .. import create_app
     from ..errors import ConfigError
 
     try:
-        return create_app()
+        # Staff commands serve no webhooks: the auth token is not needed to work on the words.
+        return create_app({"TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN") or "not-serving-webhooks"})
     except ConfigError as exc:
         click.echo(f"ivr: {exc}", err=True)
         sys.exit(1)
@@ -33,7 +46,7 @@ def staff():
     "--role",
     type=click.Choice(ROLES),
     required=True,
-    help="editor: prompts; caseworker: callback queue; admin: both and accounts.",
+    help="editor: prompts; caseworker: callback queue; manager: reports; admin: all and accounts.",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
 def add(email, role, password_stdin):
@@ -45,20 +58,81 @@ def add(email, role, password_stdin):
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    app = _app()
+    database = _database()
     try:
-        with app.extensions["ivr.db"].session() as session:
+        with database.session() as session:
             person = add_staff(session, email, role, password)
             record(session, "account.add", f"{person.email} as {role} (command line)", actor="ivr staff add")
     except AccountError as exc:
         click.echo(f"ivr staff add: {exc}", err=True)
         sys.exit(1)
-    except Exception as exc:  # most likely: the database was never migrated
-        click.echo(f"ivr staff add: {exc.__class__.__name__}: {exc}. Run `ivr db upgrade` first.", err=True)
+    finally:
+        database.dispose()
+    click.echo(f"added {person.email} as {role}")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _change(command: str, email: str, change) -> str:
+    """Run `change(session, person)` on the account with `email`; exit 1 with the reason if it cannot."""
+    from sqlalchemy import select
+
+    from .accounts import AccountError, normalise_email
+    from .models import Staff
+
+    database = _database()
+    try:
+        with database.session() as session:
+            person = session.scalar(select(Staff).where(Staff.email == normalise_email(email)))
+            if person is None:
+                raise AccountError(f"there is no account for {normalise_email(email)}")
+            return change(session, person)
+    except AccountError as exc:
+        click.echo(f"ivr staff {command}: {exc}", err=True)
         sys.exit(1)
     finally:
-        app.extensions["ivr.db"].dispose()
-    click.echo(f"added {person.email} as {role}")
+        database.dispose()
+
+
+@staff.command("passwd")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+def passwd(email, password_stdin):
+    """Set an account's password on the server (the account's sessions end)."""
+    from .accounts import check_new_password, clear_failures, set_password
+    from .audit import record
+
+    password = _read_password(password_stdin)
+
+    def change(session, person):
+        check_new_password(password, person.email)
+        set_password(person, password)
+        clear_failures(session, person.email)
+        record(session, "password.reset", f"{person.email} (command line)", actor="ivr staff passwd")
+        return f"password set for {person.email}"
+
+    click.echo(_change("passwd", email, change))
+
+
+@staff.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def role(email, role):
+    """Change an account's role on the server (the account's sessions end)."""
+    from .accounts import change_role
+    from .audit import record
+
+    def change(session, person):
+        old = person.role
+        change_role(person, role)
+        record(session, "account.role", f"{person.email}: {old} to {role} (command line)", actor="ivr staff role")
+        return f"{person.email} is now {role} (was {old})"
+
+    click.echo(_change("role", email, change))
 
 
 @staff.command("export-prompts")

@@ -64,6 +64,13 @@ class LiveLine:
             return
         try:
             flow = load_flow(self.config["IVR_FLOW"], self.config.get("IVR_PROMPTS"), overrides or None)
+            try:  # the published clips this server lacks, from the database, before callers are switched
+                sound.materialise_clips(self.app, flow)
+            except SQLAlchemyError as exc:
+                log.warning(
+                    "live line: published clips not fetched (%s); missing ones are fetched on demand",
+                    exc.__class__.__name__,
+                )
             audio = sound.lookup(self.app, flow, recordings)
             line = Line.build(flow, self.config["IVR_PUBLIC_URL"], self.config["IVR_SPEECH"], audio)
         except FlowError as exc:

@@ -11,9 +11,13 @@ from markupsafe import Markup, escape
 
 from ..errors import FlowError
 from ..flow import load_flow
-from . import audit, bp, sound, store, tree
+from . import audit, bp, sound, store, tree, words
+from . import publish as publishing
 from .access import db, requires
+from .models import PromptVersion
 from .textcheck import check_text
+
+words.init_app(bp)  # language names and UK times in every template
 
 
 def shipped_flow():
@@ -74,26 +78,46 @@ def diff_html(old: str, new: str) -> Markup:
 @bp.get("/prompts")
 @requires("prompts")
 def prompts():
-    """Every prompt, grouped by where it is heard, each language side by side."""
+    """Every prompt, grouped by where it is heard, each language side by side; `q` finds prompts by their words."""
     flow = shipped_flow()
+    langs = languages()
     with db().session() as s:
         published = store.published_texts(s)
         drafts = store.drafts(s)
         recordings = store.published_recordings(s)
-    langs = languages()
+        stale = words.stale_translations(s, langs[0], langs)
+    query = " ".join(request.args.get("q", "").split())[:200]
 
     def cell(language, prompt_id):
         live = published.get(language, {}).get(prompt_id)
+        text = live if live is not None else shipped_text(language, prompt_id)
         return {
-            "text": live if live is not None else shipped_text(language, prompt_id),
+            "text": text,
             "changed": live is not None,
             "draft": (language, prompt_id) in drafts,
             "recorded": (prompt_id, language) in recordings,
+            "stale": text is not None and (prompt_id, language) in stale,
         }
 
-    groups = [(g, [(p, [cell(lang, p) for lang in langs]) for p in g.prompt_ids]) for g in tree.groups(flow)]
+    def matches(cells) -> bool:
+        needle = query.casefold()
+        return any(needle in (c["text"] or "").casefold() for c in cells)
+
+    groups = []
+    for group in tree.groups(flow):
+        rows = [(p, [cell(lang, p) for lang in langs]) for p in group.prompt_ids]
+        rows = [(p, cells) for p, cells in rows if not query or matches(cells)]
+        if rows:
+            groups.append((group, rows))
     return render_template(
-        "admin/prompts.html", groups=groups, langs=langs, review=dict(flow.prompts.review), flow=flow
+        "admin/prompts.html",
+        groups=groups,
+        langs=langs,
+        review=dict(flow.prompts.review),
+        flow=flow,
+        query=query,
+        found=sum(len(rows) for _, rows in groups),
+        stale_label=words.STALE_TRANSLATION,
     )
 
 
@@ -107,9 +131,14 @@ def _edit_context(language, prompt_id, s):
         if other != language:
             text = published.get(other, {}).get(prompt_id, shipped_text(other, prompt_id))
             others.append((other, text, flow.prompts.review.get(other, "")))
+    langs = languages()
+    stale = language != langs[0] and (prompt_id, language) in words.stale_translations(s, langs[0], langs)
     return {
         "language": language,
         "prompt_id": prompt_id,
+        "title": words.prompt_title(flow, prompt_id, live),
+        "stale": stale and bool(live),
+        "source_language": langs[0],
         "live": live,
         "draft": store.get_draft(s, language, prompt_id),
         "others": others,
@@ -177,32 +206,63 @@ def prompt_save(language, prompt_id):
 @bp.post("/prompts/<language>/<prompt_id>/publish")
 @requires("prompts")
 def prompt_publish(language, prompt_id):
-    """Publish the draft: checked with the whole flow, then live on the next call."""
+    """Publish the draft: checked with the whole flow and the publish checks, its clips rendered, then live."""
     known(language, prompt_id)
     seen = request.form.get("revision", 0, type=int)
+    confirm = request.form.get("confirm") == "yes" and current_user.role == "admin"
+    with db().session() as s:
+        draft = store.get_draft(s, language, prompt_id)
+        text = draft.text if draft is not None else None
     try:
-        with db().session() as s:
-            version = store.publish_draft(s, language, prompt_id, seen, current_user.email, validate)
-            audit.record(s, "prompt.publish", f"{prompt_id} ({language}) version {version.id}")
+        if text is None:
+            raise store.Conflict(None)
+        outcome = publishing.publish(
+            language, prompt_id, text, current_user.email, draft_revision=seen, confirm=confirm
+        )
     except store.Conflict as exc:
         return render_edit(
             language, prompt_id, 409, errors={"publish": f"{exc} Listen to the draft again before publishing it."}
         )
-    except store.Refused as exc:
+    except publishing.Refused as exc:
         with db().session() as s:
-            audit.record(s, "prompt.publish.refused", f"{prompt_id} ({language})")
+            audit.record(s, "prompt.publish.refused", f"{prompt_id} ({language}): " + "; ".join(exc.problems)[:500])
+        may_confirm = exc.overridable and current_user.role == "admin"
         return render_edit(
             language,
             prompt_id,
             400,
             errors={
-                "publish": "These words were not published: they would break the line. "
-                "Callers still hear the words below. Fix the draft and try again."
+                "publish": "These words were not published. Callers still hear the words below. "
+                + (
+                    "An admin may confirm the problems below and publish anyway."
+                    if may_confirm
+                    else "Fix the draft and try again."
+                )
             },
             problems=exc.problems,
+            may_confirm=may_confirm,
         )
-    current_app.extensions["ivr.line"].refresh()
-    flash("Published. Callers hear the new words from their next call.", "success")
+    flash(outcome.message(), "success")
+    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id))
+
+
+@bp.post("/prompts/<language>/<prompt_id>/confirm")
+@requires("prompts")
+def prompt_confirm(language, prompt_id):
+    """A translation still fits its changed English: publish the same words again, so it is in step."""
+    known(language, prompt_id)
+    if language == languages()[0]:
+        abort(400)
+    with db().session() as s:
+        text = store.published_texts(s).get(language, {}).get(prompt_id)
+    text = text if text is not None else shipped_text(language, prompt_id)
+    if text is None:
+        abort(404)
+    try:
+        publishing.publish(language, prompt_id, text, current_user.email, "confirm")
+    except publishing.Refused as exc:
+        return render_edit(language, prompt_id, 400, errors={"publish": "Not confirmed."}, problems=exc.problems)
+    flash("Confirmed: this translation is in step with the English words.", "success")
     return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id))
 
 
@@ -253,31 +313,23 @@ def prompt_history(language, prompt_id):
 @bp.post("/prompts/<language>/<prompt_id>/rollback")
 @requires("prompts")
 def prompt_rollback(language, prompt_id):
-    """Publish an earlier version again (0: the shipped words)."""
+    """Publish an earlier version again (0: the shipped words): checked and rendered as any publish."""
     known(language, prompt_id)
     version_id = request.form.get("version", -1, type=int)
-    try:
+    if version_id == 0:
+        text = shipped_text(language, prompt_id) or ""
+    else:
         with db().session() as s:
-            if version_id == 0:
-                version = store.publish_text(
-                    s,
-                    language,
-                    prompt_id,
-                    shipped_text(language, prompt_id) or "",
-                    current_user.email,
-                    "rollback",
-                    validate,
-                )
-            else:
-                version = store.rollback(s, version_id, current_user.email, validate)
-                if (version.language, version.prompt_id) != (language, prompt_id):
-                    abort(400)
-            audit.record(s, "prompt.rollback", f"{prompt_id} ({language}) to version {version_id or 'shipped'}")
-    except LookupError:
-        abort(404)
-    except store.Refused as exc:
+            old = s.get(PromptVersion, version_id)
+            if old is None:
+                abort(404)
+            if (old.language, old.prompt_id) != (language, prompt_id):
+                abort(400)
+            text = old.text
+    try:
+        outcome = publishing.publish(language, prompt_id, text, current_user.email, "rollback")
+    except publishing.Refused as exc:
         flash("That version was not restored: " + "; ".join(exc.problems), "error")
         return redirect(url_for("admin.prompt_history", language=language, prompt_id=prompt_id))
-    current_app.extensions["ivr.line"].refresh()
-    flash("Rolled back. Callers hear these words from their next call.", "success")
+    flash(f"Rolled back to version {version_id or 'as shipped'}. " + outcome.message(), "success")
     return redirect(url_for("admin.prompt_history", language=language, prompt_id=prompt_id))

@@ -82,12 +82,14 @@ def queue_request(reference):
     item = callbacks().get(reference)
     if item is None:
         abort(404)
-    audit.record_now("queue.open", f"request {item.reference} (number shown)")
     return render_request(item)
 
 
 def render_request(item, errors=None, form=None):
-    """One request's page: its number in spoken groups, its answers, the status form."""
+    """One request's page: its number in spoken groups, its answers, the status form.
+    Every showing of the number is audited (the page again after a form error too)."""
+    again = " again, after a form error" if errors else ""
+    audit.record_now("queue.open", f"request {item.reference} (number shown{again})")
     return render_template(
         "admin/queue_request.html",
         item=item,

@@ -21,6 +21,7 @@ from .models import Recording
 log = logging.getLogger(__name__)
 RENDER_TIMEOUT = 45  # seconds for one draft clip
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DRAFTS = "drafts"  # IVR_AUDIO_DIR/drafts: draft clips, never served under /audio/
 
 try:  # the audio pipeline (issue 3) may be absent in a trimmed install
     from .. import audio as pipeline
@@ -66,6 +67,79 @@ def can_convert(app=None) -> bool:
     return pipeline is not None and audio_store(app) is not None
 
 
+def fetch_clip(app, name: str) -> bytes | None:
+    """A published clip's audio from the database (the truth every server shares), or None."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .models import AudioClip
+
+    try:
+        with app.extensions["ivr.db"].session() as session:
+            return session.scalar(select(AudioClip.audio).where(AudioClip.name == name))
+    except SQLAlchemyError as exc:
+        log.warning("audio: the database is unreachable, clip %s not fetched (%s)", name, exc.__class__.__name__)
+        return None
+
+
+def has_clip(name: str, app=None) -> bool:
+    """Whether this server can serve published clip `name`: in its cache, or fetched now from the database."""
+    app = app or current_app._get_current_object()
+    store = audio_store(app)
+    if store.has(name):
+        return True
+    wav = fetch_clip(app, name)
+    if wav is None:
+        return False
+    store.write(name, wav)
+    return True
+
+
+def keep_clip(store, name: str, wav: bytes, app=None) -> None:
+    """Keep a rendered clip of published words: in the database for every server, and in this one's cache."""
+    from sqlalchemy.exc import IntegrityError
+
+    from .models import AudioClip
+
+    app = app or current_app._get_current_object()
+    try:
+        with app.extensions["ivr.db"].session() as session:
+            if session.get(AudioClip, name) is None:
+                session.add(AudioClip(name=name, audio=wav))
+    except IntegrityError:
+        pass  # another server stored the same clip (same name, same words) at the same moment
+    store.write(name, wav)
+
+
+def materialise_clips(app, flow) -> int:
+    """Copy into this server's cache every clip of `flow` it lacks that the database holds; returns how many."""
+    store = audio_store(app)
+    if pipeline is None or store is None or app.config["IVR_SPEECH"] != "play":
+        return 0
+    from ..audio.clips import flow_clips
+    from .models import AudioClip
+
+    try:
+        engine = engine_version()
+    except SpeechError:
+        return 0
+    missing = {c.name for c in flow_clips(flow, engine)} - store.names()
+    if not missing:
+        return 0
+    with app.extensions["ivr.db"].session() as session:
+        rows = session.execute(select(AudioClip.name, AudioClip.audio).where(AudioClip.name.in_(sorted(missing))))
+        count = 0
+        for name, wav in rows:
+            store.write(name, wav)
+            count += 1
+    return count
+
+
+def draft_clip(name: str) -> bytes | None:
+    """A clip already rendered for a draft (Listen), to publish without rendering it again."""
+    path = audio_store().root / DRAFTS / f"{name}.wav"
+    return path.read_bytes() if path.is_file() else None
+
+
 def _executor() -> futures.ProcessPoolExecutor:
     """One speech process, started on first use (spawn: the server holds threads and sockets)."""
     global _pool
@@ -73,6 +147,9 @@ def _executor() -> futures.ProcessPoolExecutor:
         if _pool is None:
             _pool = futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return _pool
+
+
+executor = _executor
 
 
 def shutdown() -> None:
@@ -97,10 +174,17 @@ def draft_clip_name(flow, prompt_id: str, text: str, language: str) -> tuple[str
 
 
 def render_draft(flow, prompt_id: str, text: str, language: str):
-    """The path of the rendered clip for draft words (rendered once, then kept by content hash)."""
+    """The path of the rendered clip for draft words (rendered once, then kept by content hash).
+
+    Drafts are rendered into the private `drafts/` folder, which `GET /audio/` never serves:
+    only the signed-in staff route hands them out, until they are published.
+    """
     store = audio_store()
     name, spec = draft_clip_name(flow, prompt_id, text, language)
-    path = store.path(name)
+    path = store.path(name)  # words already live: the published clip
+    if path is None:
+        path = store.root / DRAFTS / f"{name}.wav"
+        path = path if path.is_file() else None
     if path is None:
         try:
             wav = _executor().submit(render_in_worker, spec).result(timeout=RENDER_TIMEOUT)
@@ -109,7 +193,7 @@ def render_draft(flow, prompt_id: str, text: str, language: str):
             raise SpeechError(f"the speech process stopped ({exc})") from exc
         except futures.TimeoutError as exc:
             raise SpeechError(f"rendering took more than {RENDER_TIMEOUT} seconds") from exc
-        path = store.write(name, wav)
+        path = store.write(name, wav, store.root / DRAFTS)
     return path
 
 

@@ -121,6 +121,11 @@ def publish_text(session, language, prompt_id, text, by, action, validate) -> Pr
     problems = validate(overrides)
     if problems:
         raise Refused(problems)
+    return add_version(session, language, prompt_id, text, by, action)
+
+
+def add_version(session, language, prompt_id, text, by, action) -> PromptVersion:
+    """Store checked words as the live version and bump the serial (ivr.admin.publish checks and renders first)."""
     version = PromptVersion(language=language, prompt_id=prompt_id, text=text, action=action, published_by=by)
     session.add(version)
     bump_serial(session)

@@ -16,7 +16,7 @@ from .store import AudioStore
 from .synth import SpeechError, engine_version, spoken, unsayable
 
 
-def audio_problems(flow: Flow, store: AudioStore, prompt_dir: str | Path) -> list[Problem]:
+def audio_problems(flow: Flow, store: AudioStore, prompt_dir: str | Path, recordings=None) -> list[Problem]:
     """Warnings (never errors: a missing clip is said with <Say>) about the audio of `flow`."""
     _, _, lines = read_prompts(Path(prompt_dir), list(flow.settings.languages), Path.cwd())
 
@@ -40,7 +40,7 @@ def audio_problems(flow: Flow, store: AudioStore, prompt_dir: str | Path) -> lis
     missing: dict[tuple[str, str], str] = {}
     clips = flow_clips(flow, engine)
     for clip in clips:
-        _, status = playable(clip, store, manifest)
+        _, status = playable(clip, store, manifest, recordings)
         if status in ("missing", "stale", "previous") and (clip.prompt_id, clip.language) not in missing:
             missing[(clip.prompt_id, clip.language)] = status
     pairs = {(c.prompt_id, c.language) for c in clips}

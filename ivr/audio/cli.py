@@ -13,27 +13,22 @@ from pathlib import Path
 
 import click
 
+from .. import published
+from ..instance import settings
 from .clips import flow_clips, playable, prompt_ids
 from .render import RenderReport, render_flow
 from .store import AudioStore
 from .synth import SpeechError, Synthesizer, engine_version
 
 
-def settings() -> dict:
-    """The same settings `ivr serve` uses (environment, then the embedded defaults)."""
-    from .. import default_config
-    from ..cli import instance_folder
-
-    return default_config(str(instance_folder()))
-
-
-def load(config: dict):
-    """The flow's words. Only unreadable files stop us: the tree's own checks are `ivr check`'s
-    business, and staff may render and hear prompts while a tree is being fixed."""
+def load(config: dict, overrides: dict | None = None):
+    """The flow's words (`overrides`: the published ones over the files). Only unreadable files stop us:
+    the tree's own checks are `ivr check`'s business, and staff may render and hear prompts while a tree
+    is being fixed."""
     from ..flow import read_flow
 
     try:
-        flow, problems, _ = read_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"))
+        flow, problems, _ = read_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), overrides)
     except OSError as exc:
         raise click.ClickException(f"cannot read the call tree: {exc}") from exc
     if flow is None:
@@ -49,11 +44,12 @@ def render_with_progress(flow, store: AudioStore, workers=None, clean=True) -> R
         nonlocal bar
         if count:
             click.echo(f"rendering {count} clip(s) into {store.root} ...", err=True)
-            bar = click.progressbar(length=count, label="prompts", file=sys.stderr)
-            bar.__enter__()
+            if sys.stderr.isatty():  # elsewhere (a log, a pipe) a bar is only noise
+                bar = click.progressbar(length=count, label="prompts", file=sys.stderr)
+                bar.__enter__()
 
     try:
-        report = render_flow(flow, store, workers, clean, progress=lambda n: bar.update(n), on_start=start)
+        report = render_flow(flow, store, workers, clean, progress=lambda n: bar and bar.update(n), on_start=start)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -68,7 +64,8 @@ def prepare_audio(config: dict, flow) -> None:
         click.echo(f"ivr serve: no audio ({exc}); prompts will be said with <Say>", err=True)
         return
     if report.rendered:
-        click.echo(f"rendered {len(report.rendered)} clip(s) in {report.seconds:.1f} s", err=True)
+        files = len({clip.name for clip in report.rendered})
+        click.echo(f"rendered {files} clip(s) in {report.seconds:.1f} s", err=True)
     for message in report.messages():
         click.echo(f"warning: {message}; it will be said with <Say> or its previous audio", err=True)
 
@@ -82,14 +79,21 @@ def prompts():
 @click.option("--workers", type=click.IntRange(1, 16), help="Speech processes (default: 2 for a big job, else 1).")
 @click.option("--keep-orphans", is_flag=True, help="Do not delete clips no prompt uses any more.")
 def render(workers, keep_orphans):
-    """Render every prompt missing audio, in every language, at normal and slow speed."""
+    """Render every prompt missing audio (the words callers hear: published over the files), in every
+    language, at normal and slow speed; clips of published words are shared through the database."""
     config = settings()
-    flow = load(config)
+    live = published.read(config)
+    click.echo(f"words: {live.source}", err=True)
+    flow = load(config, live.overrides)
     store = AudioStore(config["IVR_AUDIO_DIR"])
     try:
+        clips = flow_clips(flow, engine_version())
+        published.fetch_clips(config, {c.name for c in clips}, store)
         report = render_with_progress(flow, store, workers, clean=not keep_orphans)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
+    edited = {(pid, code) for code, table in live.texts.items() for pid in table}
+    published.keep_clips(config, {c.name for c in clips if (c.prompt_id, c.spec.language) in edited}, store)
     for message in report.messages():
         click.echo(f"error: {message}", err=True)
     click.echo(
@@ -117,12 +121,15 @@ def prompt_statuses(flow, store: AudioStore, recordings=None) -> dict[str, dict[
 
 @prompts.command("list")
 def list_prompts():
-    """Each prompt, its languages, and whether each is rendered, recorded, missing or stale."""
+    """Each prompt callers hear (published words over the files), its languages, and whether each is
+    rendered, recorded, missing or stale."""
     config = settings()
-    flow = load(config)
+    live = published.read(config)
+    flow = load(config, live.overrides)
     store = AudioStore(config["IVR_AUDIO_DIR"])
     try:
-        table = prompt_statuses(flow, store)
+        published.fetch_clips(config, {c.name for c in flow_clips(flow, engine_version())}, store)
+        table = prompt_statuses(flow, store, live.recordings)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
     languages = list(flow.settings.languages)
@@ -135,7 +142,16 @@ def list_prompts():
         for cell in cells:
             counts[cell] = counts.get(cell, 0) + 1
         click.echo(f"{prompt_id:<{width}}  " + "  ".join(f"{cell:<9}" for cell in cells))
-    click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + f"; audio in {store.root}")
+    click.echo(
+        ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        + f"; audio in {store.root}; words from {live.source}"
+    )
+    stale = live.stale_translations(flow.settings.default_language, languages)
+    stale = sorted((p, code) for p, code in stale if p in flow.prompts.texts.get(code, {}))
+    if stale:
+        click.echo(f"English changed since this translation ({len(stale)}), until it is updated or confirmed:")
+        for prompt_id, code in stale:
+            click.echo(f"  {prompt_id} ({code})")
 
 
 @prompts.command()
@@ -146,7 +162,8 @@ def list_prompts():
 def say(prompt_id, language, slow, output):
     """Hear one prompt as callers hear it (or write it as a WAV where there is no sound device)."""
     config = settings()
-    flow = load(config)
+    live = published.read(config)
+    flow = load(config, live.overrides)
     language = language or flow.settings.default_language
     if language not in flow.settings.languages:
         raise click.UsageError(f"--lang {language!r} is not one of {', '.join(flow.settings.languages)}")
@@ -156,7 +173,8 @@ def say(prompt_id, language, slow, output):
         clip = next((c for c in clips if c.language == language and c.slow == slow), None)
         if clip is None:
             raise click.UsageError(f"no prompt {prompt_id!r} in {language}; `ivr prompts list` shows them all")
-        name, _ = playable(clip, store, store.manifest())
+        published.fetch_clips(config, {clip.name}, store)
+        name, _ = playable(clip, store, store.manifest(), live.recordings)
         wav = store.path(name).read_bytes() if name else Synthesizer().render(clip.spec)
     except SpeechError as exc:
         raise click.ClickException(f"prompt {prompt_id!r} ({language}): {exc}") from exc
@@ -184,11 +202,16 @@ def play(wav: bytes) -> bool:
     return False
 
 
-def audio_warnings(flow, prompt_dir) -> list:
+def audio_warnings(flow, prompt_dir, recordings=None) -> list:
     """`ivr check`'s audio warnings, when the line plays audio (IVR_SPEECH=play)."""
     from .checks import audio_problems
 
     config = settings()
     if config["IVR_SPEECH"] != "play":
         return []
-    return audio_problems(flow, AudioStore(config["IVR_AUDIO_DIR"]), prompt_dir)
+    store = AudioStore(config["IVR_AUDIO_DIR"])
+    try:
+        published.fetch_clips(config, {c.name for c in flow_clips(flow, engine_version())}, store)
+    except SpeechError:
+        pass  # audio_problems says so
+    return audio_problems(flow, store, prompt_dir, recordings)

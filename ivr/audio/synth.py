@@ -41,7 +41,11 @@ MIN_WPM = 80  # espeak-ng's own floor
 SILENT_DBFS = -40.0  # speech is around -20 dBFS; below this a clip is treated as silence
 FINISH_TIMEOUT = 30.0  # seconds to wait for espeak to finish one clip
 
-INSTALL_HINT = "install it with `apt-get install espeak-ng` (Debian/Ubuntu) or `brew install espeak-ng` (macOS)"
+INSTALL_HINT = (
+    "reinstall the package (`pip install -e .` brings espeakng-loader, which carries espeak-ng), "
+    "or install it with `apt-get install espeak-ng` (Debian/Ubuntu) or `brew install espeak-ng` (macOS)"
+)
+SONAME = "libespeak-ng.so.1"  # the name pyttsx3's espeak driver loads
 
 
 class SpeechError(IvrError):
@@ -69,15 +73,63 @@ def words_a_minute(rate_percent: int) -> int:
 
 
 @functools.cache
+def espeak_library() -> str:
+    """Make libespeak-ng loadable for pyttsx3, once a process; say which one: "system" or "espeakng-loader".
+
+    The system's library (Debian's espeak-ng) when there is one; else the copy the espeakng-loader wheel
+    carries, with its own espeak-ng-data (English and Welsh voices among them), so `pip install` alone
+    gives offline speech on a fresh machine. pyttsx3 asks the loader for `libespeak-ng.so.1`; a library
+    with that SONAME already loaded is the one it gets, so the wheel's copy is loaded first, globally.
+    IVR_ESPEAK_LIBRARY=espeakng-loader chooses the wheel's copy even when the system has one.
+    """
+    import ctypes
+    import os
+
+    if os.environ.get("IVR_ESPEAK_LIBRARY", "").strip() != "espeakng-loader":
+        try:
+            ctypes.CDLL(SONAME, mode=ctypes.RTLD_GLOBAL)
+            return "system"
+        except OSError:
+            pass
+    try:
+        import espeakng_loader
+
+        library, data = espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
+        ctypes.CDLL(library, mode=ctypes.RTLD_GLOBAL)
+    except (ImportError, OSError, RuntimeError) as exc:
+        raise SpeechError(f"espeak-ng is not available ({exc}); {INSTALL_HINT}") from exc
+    os.environ["ESPEAK_DATA_PATH"] = data  # the wheel's voices, not a system folder that is not there
+    return "espeakng-loader"
+
+
+def loaded_espeak_file() -> str | None:
+    """The file of the libespeak-ng this process has loaded (Linux: from /proc/self/maps), or None."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            for line in maps:
+                if "libespeak-ng" in line:
+                    return line.split(maxsplit=5)[-1].strip()
+    except OSError:
+        return None
+    return None
+
+
+@functools.cache
 def engine_version() -> str:
-    """pyttsx3 and espeak-ng versions, e.g. 'pyttsx3 2.99, espeak-ng 1.51' (raises SpeechError if missing)."""
+    """pyttsx3 and espeak-ng versions, e.g. 'pyttsx3 2.99, espeak-ng 1.51' (raises SpeechError if missing).
+
+    The wheel's copy of espeak-ng is named apart ('espeak-ng 1.52 (espeakng-loader)'): its voice data may
+    differ from the system's, so its clips get names of their own.
+    """
+    library = espeak_library()
     try:
         from pyttsx3.drivers import _espeak
     except Exception as exc:  # OSError from ctypes when libespeak-ng is absent
         raise SpeechError(f"espeak-ng is not available ({exc}); {INSTALL_HINT}") from exc
     espeak = _espeak.Info(None)
     espeak = espeak.decode() if isinstance(espeak, bytes) else str(espeak)
-    return f"pyttsx3 {package_version('pyttsx3')}, espeak-ng {espeak}"
+    origin = "" if library == "system" else f" ({library})"
+    return f"pyttsx3 {package_version('pyttsx3')}, espeak-ng {espeak}{origin}"
 
 
 # --- the words: what espeak-ng can say ------------------------------------------------

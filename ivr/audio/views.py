@@ -27,9 +27,15 @@ def clip(name: str):
     """One clip, cacheable for a year (its name changes when its words do)."""
     if not valid_name(name):
         abort(404)
-    path = current_app.extensions["ivr.audio"].path(name)
+    store = current_app.extensions["ivr.audio"]
+    path = store.path(name)
     if path is None:
-        abort(404)
+        # Published clips live in the database (every server plays every clip); this folder is a cache.
+        fetch = current_app.extensions.get("ivr.audio.fetch")
+        wav = fetch(name) if fetch else None
+        if wav is None:
+            abort(404)
+        path = store.write(name, wav)
     response = send_file(path, mimetype=MIMETYPE, etag=name, conditional=True, max_age=MAX_AGE)
     response.cache_control.public = True
     response.cache_control.immutable = True

@@ -41,7 +41,7 @@ def make_store(config, instance_path, db):
     from .crypto import data_key
     from .store import DEFAULT_PER_NUMBER_PER_DAY, DEFAULT_RETENTION_DAYS, CallbackStore
 
-    key = data_key(config.get("IVR_DATA_KEY"), instance_path)
+    key = data_key(config.get("IVR_DATA_KEY"), instance_path, config.get("IVR_PUBLIC_URL") or "")
     days = retention_days(config.get("IVR_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
     limit = per_number_per_day(config.get("IVR_BOOKINGS_PER_NUMBER_PER_DAY") or DEFAULT_PER_NUMBER_PER_DAY)
     return CallbackStore(db, key, days, limit)
@@ -64,9 +64,13 @@ def init_app(app) -> None:
 
 
 def purge_expired(app) -> int:
-    """Remove requests past IVR_RETENTION_DAYS and stale drafts; a failure is logged, not raised."""
+    """Remove requests past IVR_RETENTION_DAYS and stale drafts, and journey events past
+    IVR_EVENT_RETENTION_DAYS (their daily totals stay); a failure is logged, not raised."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from ..journey.summary import purge_safely
+
+    purge_safely(app)
     try:
         return app.extensions["ivr.callbacks"].purge(app.config["IVR_CLOCK"]())
     except SQLAlchemyError as exc:

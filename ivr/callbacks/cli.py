@@ -21,17 +21,12 @@ from .models import STATUS_LABELS, STATUSES
 
 def open_store():
     """The store for the configured database and key, as the app would make it."""
-    from flask import Config
-
-    from .. import default_config
-    from ..cli import instance_folder
     from ..db import Database
+    from ..instance import app_config, instance_folder
     from . import make_store
 
     instance = instance_folder()
-    config = Config(str(instance))
-    config.update(default_config(str(instance)))
-    config.from_pyfile("config.py", silent=True)
+    config = app_config()
     return make_store(config, instance, Database(config["IVR_DATABASE_URL"]))
 
 
@@ -148,3 +143,7 @@ def purge_command():
     store = _store_or_fail(need_key=False)
     removed = _run(lambda: store.purge(dt.datetime.now(dt.UTC)))
     click.echo(f"purged {removed} callback request(s) older than {store.retention.days} days")
+    from ..journey.summary import purge_configured
+
+    events, days = _run(lambda: purge_configured(store.db))
+    click.echo(f"purged {events} journey event(s) older than {days} days (their daily totals are kept)")

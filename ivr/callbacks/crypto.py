@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from ..errors import ConfigError
 
+log = logging.getLogger(__name__)
 LOCAL_KEY_FILE = "local-data-key"
 HOW_TO_SET = (
     "set IVR_DATA_KEY to a key made with "
@@ -58,19 +60,32 @@ def local_data_key(instance: Path) -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key().decode()
-    path.write_text(key + "\n")
-    path.chmod(0o600)
+    from ..instance import write_private
+
+    write_private(path, key + "\n")
     return key
 
 
-def data_key(configured: str | None, instance: Path) -> DataKey | None:
+def data_key(configured: str | None, instance: Path, public_url: str = "") -> DataKey | None:
     """The key from config (IVR_DATA_KEY), else the instance folder's local key, else None.
 
     An empty string configured means "no key", on purpose: the local key is not looked for.
+    The local key (left by `ivr serve --local`) is used only when the line is not public
+    (IVR_PUBLIC_URL is not https): a production server without IVR_DATA_KEY must not quietly
+    seal real callers' numbers under a key file nobody backed up or meant to use.
     """
     if configured is None:
         path = Path(instance) / LOCAL_KEY_FILE
-        configured = path.read_text().strip() if path.exists() else ""
+        if path.exists() and public_url.lower().startswith("https://"):
+            log.warning(
+                "IVR_DATA_KEY is not set and IVR_PUBLIC_URL is https: the local key %s (from `ivr serve --local`) "
+                "is not used; %s",
+                path,
+                HOW_TO_SET,
+            )
+            configured = ""
+        else:
+            configured = path.read_text().strip() if path.exists() else ""
     return DataKey(configured) if configured.strip() else None
 
 

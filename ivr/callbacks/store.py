@@ -256,7 +256,7 @@ class CallbackStore:
                 safety = self.key.open(row.safety_sealed)
                 notes = {e.id: self.key.open(e.note_sealed) for e in row.events if e.note_sealed}
             except InvalidToken:
-                log.warning("callback %s could not be opened with IVR_DATA_KEY", row.reference)
+                log.warning("callback request (row %s) could not be opened with IVR_DATA_KEY", row.id)
         history = tuple(StatusChange(e.status, utc(e.at), notes.get(e.id, "")) for e in row.events)
         return Callback(
             reference=row.reference,

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from .. import metrics
+from .. import dryrun, journey, metrics
 from ..engine import CallState
 from ..flow import model
 from ..signature import require_twilio_signature, twilio_params
@@ -37,7 +37,13 @@ def twiml(text: str) -> Response:
 
 
 def store() -> CallbackStore:
-    return current_app.extensions["ivr.callbacks"]
+    return dryrun.callbacks(current_app)  # a dry run books into a throwaway store of its own
+
+
+def count(result: str) -> None:
+    if not dryrun.active():
+        metrics.BOOKINGS.labels(result).inc()
+    journey.booking(result)
 
 
 def dialogue(engine) -> Booking:
@@ -60,9 +66,9 @@ def fault(exc):
 @bp.post("/<node_id>/<step>")
 def step(node_id, step):
     """A step of a booking: its start, or an answer to one of its questions."""
-    line = current_app.extensions["ivr.line"]()
+    line = dryrun.line(current_app)
     engine, flow = line.engine, line.flow
-    now = current_app.config["IVR_CLOCK"]()
+    now = dryrun.now(current_app)
     state = engine.state_from_query(request.query_string)
     node = flow.nodes.get(node_id) if _NODE_ID.match(node_id) else None
     if not isinstance(node, model.Callback):  # the tree changed under the call
@@ -70,7 +76,7 @@ def step(node_id, step):
     booking = dialogue(engine)
     call_sid = twilio_params().get("CallSid", "")
     if not store().can_store or not _CALL_SID.match(call_sid):
-        metrics.BOOKINGS.labels("refused").inc()
+        count("refused")
         return render(line, booking.failed(node_id, state, now, "callback.unavailable"))
     try:
         with store().db.one_connection():  # several short transactions, one pool checkout
@@ -80,7 +86,7 @@ def step(node_id, step):
         # Logged by kind only: a database error's text can carry the values it was given.
         log.error("callback booking failed for call %s: %s", call_sid[:10], exc.__class__.__name__)
         _forget(call_sid)
-        metrics.BOOKINGS.labels("failed").inc()
+        count("failed")
         return render(line, booking.failed(node_id, state, now))
 
 
@@ -103,7 +109,7 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
     if draft is None or draft.node != node_id:
         # A new booking; or a step with none under way (it expired, or the call left it): start again.
         if callbacks.over_daily_limit(calling_number(), now):
-            metrics.BOOKINGS.labels("limited").inc()
+            count("limited")
             return booking.failed(node_id, state, now, "callback.limit")
         outcome = booking.start(node_id, state, twilio_params().get("From"))
         callbacks.save_draft(call_sid, outcome.draft.as_dict(), now)
@@ -118,12 +124,12 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
         caller = calling_number()
         if caller is None and callbacks.over_daily_limit(answers.number, now):  # withheld: count the number given
             callbacks.drop_draft(call_sid)
-            metrics.BOOKINGS.labels("limited").inc()
+            count("limited")
             return booking.failed(node_id, state, now, "callback.limit")
         made, created = callbacks.book(call_sid, state.language, answers.number, answers.safety, now, caller)
         if created:
-            metrics.BOOKINGS.labels("booked").inc()
-            log.info("callback booked for call %s: reference %s", call_sid[:10], made.reference)
+            count("booked")
+            log.info("callback booked for call %s", call_sid[:10])  # never the reference: it opens the request
             _purge(now)
         return booking.booked(node_id, state.fresh(), made.reference)
     if outcome.draft is None:
@@ -140,6 +146,7 @@ def calling_number() -> str | None:
 
 
 def render(line, reply) -> Response:
+    journey.record(reply)
     called = twilio_params().get("To", "")
     return twiml(line.twiml.render(reply, called if re.match(r"^\+[1-9]\d{6,14}$", called) else None))
 

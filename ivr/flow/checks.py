@@ -8,6 +8,7 @@ every menu, every prompt in every language.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 
 import phonenumbers
@@ -33,6 +34,39 @@ SYSTEM_PROMPTS = (
     "fallback.message",
     "fallback.number",
 ) + tuple(f"sys.digit.{n}" for n in range(10))  # numbers read back digit by digit
+
+
+# The standard keys' introduction, said once early in every call: it must name every standard key.
+KEY_GUIDE_PROMPT = "keys.intro"
+# How a key may be written in the words (the digit itself is always accepted).
+KEY_WORDS = {
+    "*": ("star", "seren"),
+    "#": ("hash", "stwnsh"),
+    "0": ("zero", "nought", "dim"),
+    "9": ("nine", "naw"),
+}
+KEY_NAMES = {"person": "a person", "repeat": "repeat", "back": "back", "more_time": "more time"}
+
+
+def key_named(text: str, key: str) -> bool:
+    """Whether `text` names `key` (the digit or symbol itself, or its spoken word)."""
+    lowered = text.lower()
+    if key.isdigit() and re.search(rf"(?<!\d){re.escape(key)}(?!\d)", lowered):
+        return True
+    if not key.isdigit() and key in lowered:
+        return True
+    return any(re.search(rf"\b{word}\b", lowered) for word in KEY_WORDS.get(key, ()))
+
+
+def key_guide_problems(text: str, keys: model.Keys) -> list[str]:
+    """The standard keys the key guide's words no longer name, as messages ([] when all are named)."""
+    missing = [f"{KEY_NAMES[role]} ({key})" for role, key in keys.as_dict().items() if not key_named(text, key)]
+    if not missing:
+        return []
+    return [
+        f"the standard keys' introduction no longer names {', '.join(missing)}; callers learn the keys "
+        "only here, so say every standard key"
+    ]
 
 
 def used_prompts(flow: model.Flow) -> dict[str, list[model.Node]]:
@@ -99,6 +133,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
     _check_hours_loops(flow, at)
     _check_no_hang_up(flow, at, setting_line)
     _check_prompts(flow, context, problems)
+    _check_key_guide(flow, context, problems)
     return problems
 
 
@@ -288,3 +323,18 @@ def _check_prompts(flow: model.Flow, context: dict, problems: list[Problem]):
         for prompt_id in sorted(set(texts) - set(used)):
             pfile, pline = lines.get((code, prompt_id), (file, 1))
             problems.append(Problem(pfile, pline, f"prompt {prompt_id!r} is not used by any node", "warning"))
+
+
+def _check_key_guide(flow: model.Flow, context: dict, problems: list[Problem]):
+    """The key guide names every standard key (person, repeat, back, more time) in every language."""
+    if KEY_GUIDE_PROMPT not in used_prompts(flow):
+        return
+    lines = context.get("prompt_lines", {})
+    prompt_dir = context.get("prompt_dir")
+    for code, texts in flow.prompts.texts.items():
+        if KEY_GUIDE_PROMPT not in texts:
+            continue
+        default = (f"{prompt_dir}/{code}.yaml" if prompt_dir else f"prompts/{code}.yaml", 1)
+        pfile, pline = lines.get((code, KEY_GUIDE_PROMPT), default)
+        for message in key_guide_problems(texts[KEY_GUIDE_PROMPT], flow.settings.keys):
+            problems.append(Problem(pfile, pline, f"prompt {KEY_GUIDE_PROMPT!r} ({code}): {message}"))

@@ -10,6 +10,8 @@ from argon2 import PasswordHasher
 from ivr.admin import accounts
 from ivr.admin.accounts import add_staff
 
+from ..helpers import staff as staff_helpers
+
 PASSWORD = "correct horse battery staple"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -23,7 +25,8 @@ def token(client, path="/admin/login") -> str:
 
 
 def sign_in(client, email, password=PASSWORD):
-    return client.post("/admin/login", data={"email": email, "password": password, "csrf_token": token(client)})
+    """Sign in as a person would: the password, then the two-step code when the account asks for one."""
+    return staff_helpers.sign_in(client, email, password)
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +37,14 @@ def quick_hashes(monkeypatch):
 
 @pytest.fixture
 def make_staff(app):
-    """make_staff(email, role) adds an account with PASSWORD."""
+    """make_staff(email, role) adds an account with PASSWORD and two-step sign-in set up with
+    the helpers' known secret (two_step=False: not set up, so its first sign-in sets it up)."""
 
-    def make(email, role):
+    def make(email, role, two_step=True):
         with app.extensions["ivr.db"].session() as session:
-            add_staff(session, email, role, PASSWORD)
+            staff = add_staff(session, email, role, PASSWORD)
+            if two_step:
+                staff_helpers.enrol(session, staff)
         return email
 
     return make

@@ -90,3 +90,23 @@ def test_ivr_prompts_export_is_the_same_command_on_the_audio_group(app, runner, 
     assert result.exit_code == 0, result.output
     assert "1 prompt(s) written" in result.output
     assert "main.help: Am help ar ôl y treial\n" in (folder / "cy-GB.yaml").read_text(encoding="utf-8")
+
+
+def test_the_first_admin_on_a_fresh_install_needs_no_token_and_no_db_upgrade(runner, tmp_path, monkeypatch):
+    """A fresh clone: no database yet, no TWILIO_AUTH_TOKEN (the --local line keeps its own)."""
+    from sqlalchemy import create_engine
+
+    database = tmp_path / "fresh.sqlite3"
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    result = runner.invoke(
+        main,
+        ["staff", "add", "first@example.org", "--role", "admin", "--password-stdin"],
+        input="a long enough password\n",
+        env={"IVR_DATABASE_URL": f"sqlite:///{database}", "TWILIO_AUTH_TOKEN": ""},
+    )
+    assert result.exit_code == 0, result.output
+    assert "added first@example.org as admin" in result.output
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("select email, role from staff").all() == [("first@example.org", "admin")]
+    engine.dispose()

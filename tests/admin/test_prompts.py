@@ -37,8 +37,8 @@ def test_prompts_are_grouped_in_call_order_with_both_languages_and_the_welsh_rev
     assert headings[:3] == ["Language choice: welcome", "Guidance: keys_intro", "Menu: main"]
     assert headings.index("Menu: main") < headings.index("Guidance: help")
     assert "Said by the line itself (help, silence, wrong keys, counting)" in headings
-    assert '<th scope="col" class="govuk-table__header">en-GB</th>' in page
-    assert '<th scope="col" class="govuk-table__header">cy-GB</th>' in page
+    assert '<th scope="col" class="govuk-table__header" lang="en">English</th>' in page
+    assert '<th scope="col" class="govuk-table__header" lang="cy">Cymraeg</th>' in page
     assert "awaiting review" in page or "pending" in page or "govuk-tag--yellow" in page
 
 

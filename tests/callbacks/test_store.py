@@ -199,6 +199,7 @@ def test_a_dead_database_is_told_plainly(app_config, database_url):
     caller = Caller(app.test_client(), from_number=MOBILE)
     to_booking(caller)
     caller.press("1")
+    app.extensions["ivr.journey"].flush()  # the report events written before the database goes
     db = app.extensions["ivr.db"]
     db.dispose()
     db.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
@@ -248,7 +249,7 @@ def test_the_cli_without_a_key_says_how_to_set_one(runner, database_url, monkeyp
 
     monkeypatch.setenv("IVR_DATABASE_URL", database_url)
     monkeypatch.setenv("IVR_DATA_KEY", "")
-    monkeypatch.setattr("ivr.cli.instance_folder", lambda: __import__("pathlib").Path("/nonexistent-ivr-instance"))
+    monkeypatch.setattr("ivr.instance.instance_folder", lambda: __import__("pathlib").Path("/nonexistent-ivr-instance"))
     listed = runner.invoke(main, ["callbacks", "list", "--json"])
     assert listed.exit_code == 1 and "IVR_DATA_KEY is not set" in listed.output
 

@@ -74,3 +74,6 @@ if (editor) {
   // browser on going back, raised no 'input' event here: check them now.
   if (textarea.value !== textarea.defaultValue) check()
 }
+
+const tryLine = document.querySelector('[data-try-line]')
+if (tryLine) import('./try_line.js').then((module) => module.start(tryLine))

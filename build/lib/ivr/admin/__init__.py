@@ -1,0 +1,102 @@
+"""The staff area: sign in, edit and hear prompts, publish and roll back, recordings,
+the callback queue, the call tree diagram and the audit trail. Served under /admin.
+
+`init_app(app)` binds Flask-Login and Flask-WTF's CSRF protection (checked on
+this blueprint only: Twilio's webhooks are protected by their signature), sets
+the session cookie's flags, makes the live line follow published words, and
+registers the blueprints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+IDLE_MINUTES = 30
+# Bodies larger than the app's 64 KB webhook limit are allowed on these endpoints only.
+UPLOAD_LIMITS = {"admin.recording_upload": 10 * 1024 * 1024 + 64 * 1024}
+
+
+def init_app(app) -> None:
+    """Bind the staff area to an app made by create_app (after the database and the line)."""
+    app.config.setdefault("IVR_STAFF_IDLE_MINUTES", IDLE_MINUTES)
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    secure = app.config["IVR_PUBLIC_URL"].lower().startswith("https://")
+    app.config["SESSION_COOKIE_SECURE"] = app.config.get("IVR_STAFF_SECURE_COOKIE", secure)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=12))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from .live import LiveLine
+
+    shipped = app.extensions["ivr.line"]()
+    app.extensions["ivr.admin.shipped"] = shipped
+    app.extensions["ivr.line"] = LiveLine(app, shipped)
+
+    from . import views  # noqa: F401  (registers the views on bp)
+
+    app.register_blueprint(bp)
+
+
+@login_manager.user_loader
+def load_staff(staff_id: str):
+    from .models import Staff
+
+    with current_app.extensions["ivr.db"].session() as db_session:
+        staff = db_session.get(Staff, int(staff_id))
+        return staff if staff is not None and staff.active else None
+
+
+login_manager.login_view = "admin.login"
+login_manager.login_message = "Sign in to use the staff area."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+
+@bp.before_request
+def guard():
+    """CSRF on every form of the staff area; an idle session expires."""
+    if request.endpoint in UPLOAD_LIMITS:  # before CSRF reads the form, which parses the body
+        request.max_content_length = UPLOAD_LIMITS[request.endpoint]
+    csrf.protect()
+    if current_user.is_authenticated:
+        idle = dt.timedelta(minutes=current_app.config["IVR_STAFF_IDLE_MINUTES"]).total_seconds()
+        seen = session.get("seen", 0)
+        if time.time() - seen > idle:
+            logout_user()
+            session.clear()
+            flash("Your session expired because it was not used for a while. Sign in again.", "info")
+            return redirect(url_for("admin.login", next=request.path if request.method == "GET" else None))
+        session["seen"] = time.time()
+    return None
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(exc):
+    return render_template("admin/csrf.html", reason=exc.description), 400
+
+
+@bp.errorhandler(403)
+def forbidden(_exc):
+    return render_template("admin/forbidden.html"), 403
+
+
+@bp.errorhandler(404)
+def not_found(_exc):
+    return render_template("admin/not_found.html"), 404
+
+
+@bp.errorhandler(413)
+def too_large(_exc):
+    return render_template("admin/too_large.html"), 413

@@ -1,0 +1,22 @@
+"""The call tree diagram page (any signed-in staff member)."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_login import login_required
+from markupsafe import Markup
+
+from . import bp, diagram, tree
+
+
+@bp.get("/diagram")
+@login_required
+def call_tree():
+    """The call tree drawn as a picture, with a text outline for screen readers."""
+    flow = current_app.extensions["ivr.line"]().flow
+    try:
+        picture = Markup(diagram.inline_svg(flow))
+        problem = ""
+    except Exception as exc:  # graphviz.ExecutableNotFound, or dot failing
+        picture, problem = None, f"The diagram cannot be drawn on this server: {exc.__class__.__name__}"
+    return render_template("admin/diagram.html", picture=picture, problem=problem, outline=tree.walk(flow), flow=flow)

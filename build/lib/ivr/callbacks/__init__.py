@@ -1,0 +1,74 @@
+"""Callbacks from a victim liaison officer: the booking dialogue, its storage, encryption and retention.
+
+`init_app(app)` sets up the store (app.extensions["ivr.callbacks"]), the
+booking webhooks and the end-of-call clean-up. Modules: numbers (checking a
+number), dialogue (the questions; pure), crypto (IVR_DATA_KEY), models and
+store (the tables and their API), views (webhooks), cli (`ivr callbacks`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+def whole_number(name: str, value, unit: str = "") -> int:
+    """A setting that must be a whole number, 1 or more; anything else is refused with its name."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{name} must be a whole number{unit}, 1 or more, not {value!r}")
+    return number
+
+
+def retention_days(value) -> int:
+    """IVR_RETENTION_DAYS as a number of days (at least 1)."""
+    return whole_number("IVR_RETENTION_DAYS", value, " of days")
+
+
+def per_number_per_day(value) -> int:
+    """IVR_BOOKINGS_PER_NUMBER_PER_DAY as a number (at least 1)."""
+    return whole_number("IVR_BOOKINGS_PER_NUMBER_PER_DAY", value)
+
+
+def make_store(config, instance_path, db):
+    """The CallbackStore for a config (the app's, or the CLI's read the same way)."""
+    from .crypto import data_key
+    from .store import DEFAULT_PER_NUMBER_PER_DAY, DEFAULT_RETENTION_DAYS, CallbackStore
+
+    key = data_key(config.get("IVR_DATA_KEY"), instance_path)
+    days = retention_days(config.get("IVR_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+    limit = per_number_per_day(config.get("IVR_BOOKINGS_PER_NUMBER_PER_DAY") or DEFAULT_PER_NUMBER_PER_DAY)
+    return CallbackStore(db, key, days, limit)
+
+
+def init_app(app) -> None:
+    from . import views
+    from .crypto import HOW_TO_SET
+
+    store = make_store(app.config, app.instance_path, app.extensions["ivr.db"])
+    if not store.can_store:
+        log.warning(
+            "IVR_DATA_KEY is not set, so callers cannot book callbacks (they are given the helpline "
+            "number instead); to turn bookings on, %s",
+            HOW_TO_SET,
+        )
+    app.extensions["ivr.callbacks"] = store
+    app.extensions.setdefault("ivr.status_hooks", []).append(views.call_ended)
+    app.register_blueprint(views.bp)
+
+
+def purge_expired(app) -> int:
+    """Remove requests past IVR_RETENTION_DAYS and stale drafts; a failure is logged, not raised."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return app.extensions["ivr.callbacks"].purge(app.config["IVR_CLOCK"]())
+    except SQLAlchemyError as exc:
+        log.warning("callback purge failed: %s", exc.__class__.__name__)
+        return 0

@@ -1,0 +1,293 @@
+"""The callback booking as a conversation: (step, answers so far, input) -> (Reply, answers, effect).
+
+Pure, like the engine whose menus it reuses: no Flask, no database. The layer
+that calls it (views.py) loads and saves the answers by the call's sid and
+stores the booking; the answers never travel in URLs, only the step does.
+
+The questions, in order: the number (the caller's own, said by its last three
+digits, or keyed in and read back), when it is safe to call, whether a voicemail
+is safe, whether it is safe to say who is calling. Then the booking is stored
+and the caller hears a reference, what happens next and the helpline number.
+Every question is a menu with the standard keys, silence and wrong-key handling.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict, dataclass, replace
+
+from ..engine import CallState, Engine, Gather, Redirect, Reply, Utterance
+from ..flow import model
+from . import numbers
+
+OWN, NUMBER, CONFIRM, WHEN, VOICEMAIL, IDENTIFY, DONE = (
+    "own",
+    "number",
+    "confirm",
+    "when",
+    "voicemail",
+    "identify",
+    "done",
+)
+STEPS = (OWN, NUMBER, CONFIRM, WHEN, VOICEMAIL, IDENTIFY)
+SAFE_TIMES = {"1": "morning", "2": "afternoon", "3": "evening", "4": "any"}
+YES_NO = {"1": "yes", "2": "no"}
+MAX_NUMBER_TRIES = 3
+NUMBER_HINTS = ("$OOV_CLASS_DIGIT_SEQUENCE",)
+_QUESTIONS = {
+    OWN: ((), ("callback.own.yes", "callback.own.other")),
+    CONFIRM: ((), ("callback.confirm.yes", "callback.confirm.again")),
+    WHEN: (
+        ("callback.when.ask",),
+        ("callback.when.morning", "callback.when.afternoon", "callback.when.evening", "callback.when.any"),
+    ),
+    VOICEMAIL: (("callback.voicemail.ask",), ("callback.voicemail.yes", "callback.voicemail.no")),
+    IDENTIFY: (("callback.identify.ask",), ("callback.identify.yes", "callback.identify.no")),
+    DONE: ((), ("callback.done.reference", "callback.done.finish", "topic.main")),
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A booking under way: which callback node, the question now asked, the answers so far."""
+
+    node: str
+    step: str
+    offered: str = ""  # the caller's own number (E.164), when it can be called back
+    number: str = ""  # the number chosen (E.164)
+    tries: int = 0  # numbers refused so far
+    when: str = ""
+    voicemail: str = ""
+    identify: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data) -> Draft | None:
+        """A stored draft, or None when it is not one this code wrote."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            draft = cls(**{k: data[k] for k in data if k in cls.__dataclass_fields__})
+        except TypeError:
+            return None
+        return draft if draft.step in STEPS and isinstance(draft.tries, int) else None
+
+    @property
+    def safety(self) -> dict:
+        return {"when": self.when, "voicemail": self.voicemail, "identify": self.identify}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an answer leads to. `draft` None: the booking is left (forget the answers).
+    `book`: every answer is in; store the booking, then say `Booking.booked`."""
+
+    reply: Reply | None
+    draft: Draft | None
+    book: bool = False
+
+
+class Booking:
+    """The booking dialogue over one Engine (so one flow and its words)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.flow = engine.flow
+        self.keys = engine.settings.keys
+        self.menus = functools.lru_cache(maxsize=64)(self._menus)
+
+    # --- the questions -------------------------------------------------------------------
+    def _menus(self, node_id: str) -> dict[str, model.Menu]:
+        """The booking's questions as menus of the engine's own kind (ids "<node>/<step>")."""
+        return {
+            step: model.Menu(
+                f"{node_id}/{step}",
+                0,
+                tuple(model.Choice(str(n), prompt, "", 0) for n, prompt in enumerate(prompts, start=1)),
+                "",
+                intro,
+            )
+            for step, (intro, prompts) in _QUESTIONS.items()
+        }
+
+    def ask(self, draft: Draft, state: CallState, preface: tuple[str, ...] = ()) -> Reply:
+        """Say the draft's current question, after `preface` (prompt ids)."""
+        lang = state.language
+        if draft.step == NUMBER:
+            return self._ask_number(draft.node, state, preface)
+        extra: tuple[Utterance, ...] = ()
+        if draft.step == OWN:
+            extra = (self.digits(lang, "callback.own.ask", (draft.offered[-3:],)),)
+        elif draft.step == CONFIRM:
+            extra = (self.digits(lang, "callback.confirm.heard", numbers.groups_of(draft.number)),)
+        return self._question(self.menus(draft.node)[draft.step], state, preface, extra)
+
+    def _question(self, menu: model.Menu, state: CallState, preface, extra=()) -> Reply:
+        said = tuple(self.engine.say(state.language, p) for p in preface)
+        brief = tuple(preface) == ("sys.silence.first",)  # as on every menu: only the warning
+        if not brief:
+            said += tuple(extra)
+        gather = replace(self.engine.menu_gather(menu, state, said, brief), route="callback")
+        return Reply((gather, Redirect("callback", menu.id, state)), state.language, state.more_time)
+
+    def _ask_number(self, node_id: str, state: CallState, preface) -> Reply:
+        lang = state.language
+        said = tuple(self.engine.say(lang, p) for p in preface)
+        if tuple(preface) != ("callback.number.silence",):
+            said += (self.engine.say(lang, "callback.number.ask"),)
+        settings = self.engine.settings
+        # Typing a number takes longer than pressing one key; relay operators type it.
+        timeout = max(settings.timeout_more_time, 30) if state.more_time else max(settings.timeout_normal, 10)
+        step = f"{node_id}/{NUMBER}"
+        gather = Gather(
+            step, state, said, timeout, True, NUMBER_HINTS, True, route="callback", num_digits=None, finish_on_key="#"
+        )
+        return Reply((gather, Redirect("callback", step, state)), lang, state.more_time)
+
+    def digits(self, language: str, lead: str, groups, pause: str = ", ") -> Utterance:
+        """A prompt followed by digits said one by one from the sys.digit clips, grouped."""
+        prompts = self.flow.prompts
+        spoken_in = prompts.language_of(lead, language)
+        said = pause.join(" ".join(prompts.text(f"sys.digit.{d}", spoken_in) for d in group) for group in groups)
+        parts = (lead,) + tuple(f"sys.digit.{d}" for group in groups for d in group)
+        return Utterance(f"{prompts.text(lead, language)} {said}.", spoken_in, parts)
+
+    # --- starting and answering -------------------------------------------------------------
+    def start(self, node_id: str, state: CallState, caller: str | None) -> Outcome:
+        """The first question: the caller's own number if it can be called, else keying one in."""
+        own = numbers.from_caller_id(caller)
+        draft = Draft(node_id, OWN if own else NUMBER, offered=own.e164 if own else "")
+        return Outcome(self.ask(draft, state.fresh()), draft)
+
+    def answer(self, draft: Draft, state: CallState, digits: str, speech: str, now) -> Outcome:
+        """The caller answered the draft's current question (or stayed silent)."""
+        digits = (digits or "").strip()[:64]
+        speech = (speech or "").strip()[:500]
+        if draft.step == NUMBER:
+            return self._answer_number(draft, state, digits, speech, now)
+        asked = []
+
+        def again(new_state, preface):
+            asked.append(True)
+            return self.ask(draft, new_state, preface)
+
+        menu = self.menus(draft.node)[draft.step]
+        chosen = self.engine.menu_input(menu, state, digits[:1], speech, now, again)
+        if isinstance(chosen, Reply):
+            return Outcome(chosen, draft if asked else None)
+        fresh = state.fresh()
+        if chosen == self.keys.back:
+            return self._back(draft, fresh, now)
+        if draft.step == OWN:
+            if chosen == "1":
+                return self._next(replace(draft, number=draft.offered, step=WHEN), fresh)
+            return self._next(replace(draft, step=NUMBER), fresh)
+        if draft.step == CONFIRM:
+            return self._next(replace(draft, step=WHEN if chosen == "1" else NUMBER), fresh)
+        if draft.step == WHEN:
+            return self._next(replace(draft, when=SAFE_TIMES[chosen], step=VOICEMAIL), fresh)
+        if draft.step == VOICEMAIL:
+            return self._next(replace(draft, voicemail=YES_NO[chosen], step=IDENTIFY), fresh)
+        return Outcome(None, replace(draft, identify=YES_NO[chosen]), book=True)
+
+    def _next(self, draft: Draft, state: CallState) -> Outcome:
+        return Outcome(self.ask(draft, state), draft)
+
+    def _back(self, draft: Draft, state: CallState, now) -> Outcome:
+        """`#` goes to the question before; before the first, out of the booking to the main menu."""
+        keyed = draft.number and draft.number != draft.offered
+        previous = {
+            CONFIRM: NUMBER,
+            WHEN: CONFIRM if keyed else OWN,
+            VOICEMAIL: WHEN,
+            IDENTIFY: VOICEMAIL,
+            NUMBER: OWN if draft.offered else None,
+        }.get(draft.step)
+        if previous is None:
+            return Outcome(self.engine.enter(self.flow.main_menu, state, now), None)
+        return self._next(replace(draft, step=previous), state)
+
+    def _answer_number(self, draft: Draft, state: CallState, digits: str, speech: str, now) -> Outcome:
+        keys = self.keys
+        if not digits and speech:
+            digits = self._standard_key_said(state.language, speech) or self._digits_said(state.language, speech)
+            if not digits:
+                return self._refused(draft, state, now, "sys.not_understood")
+        if not digits:  # silence: warn and offer more time, then explain again, then a person
+            silences = state.silences + 1
+            if silences >= self.engine.settings.retries_no_input:
+                return Outcome(self.engine.to_person(state.fresh(), now, "sys.silence.person"), None)
+            preface = ("callback.number.silence",) if silences == 1 else ("callback.number.again",)
+            return Outcome(self.ask(draft, replace(state, silences=silences), preface), draft)
+        if digits == keys.person:
+            return Outcome(self.engine.to_person(state.fresh(), now), None)
+        if digits == keys.repeat:
+            return Outcome(self.ask(draft, state.fresh()), draft)
+        if digits == keys.more_time:
+            return Outcome(self.ask(draft, replace(state.fresh(), more_time=True), ("sys.more_time",)), draft)
+        if digits == keys.back:
+            return self._back(draft, state.fresh(), now)
+        checked = numbers.check_keyed(digits)
+        if isinstance(checked, str):
+            return self._refused(draft, state, now, f"callback.number.{checked}")
+        return self._next(replace(draft, number=checked.e164, step=CONFIRM), state.fresh())
+
+    def _refused(self, draft: Draft, state: CallState, now, reason: str) -> Outcome:
+        """A number that cannot be called: say why and ask again; after three, offer the helpline."""
+        tries = draft.tries + 1
+        node = self.flow.nodes[draft.node]
+        if tries >= MAX_NUMBER_TRIES:
+            reply = self.engine.enter(node.fail, state.fresh(), now, (reason, "callback.number.give_up"))
+            return Outcome(reply, None)
+        draft = replace(draft, tries=tries)
+        return Outcome(self.ask(draft, state.fresh(), (reason,)), draft)
+
+    def _standard_key_said(self, language: str, speech: str) -> str:
+        """ "More time", "repeat", "a person" said at the number question (digit words excepted)."""
+        words = self.flow.prompts.words.get(language, {})
+        heard = " " + " ".join(speech.lower().replace("'", " ").split()) + " "
+        for name, key in self.keys.as_dict().items():
+            if any(f" {phrase} " in heard for phrase in words.get(f"key.{name}", ())):
+                return key
+        return ""
+
+    def _digits_said(self, language: str, speech: str) -> str:
+        words = self.flow.prompts.words.get(language, {})
+        digit_words = {w: str(n) for n in range(10) for w in words.get(f"digit.{n}", ())}
+        digit_words.update({w: "0" for w in words.get("callback.number.zero", ())})
+        repeats = {w: 2 for w in words.get("callback.number.double", ())}
+        repeats.update({w: 3 for w in words.get("callback.number.triple", ())})
+        return numbers.digits_from_speech(speech, digit_words, repeats)
+
+    # --- the end ------------------------------------------------------------------------------
+    def booked(self, node_id: str, state: CallState, reference: str, preface=(), first: bool = True) -> Reply:
+        """The booking is stored: its reference, slowly, twice; what happens next; the helpline."""
+        lang = state.language
+        slow = tuple(reference)  # one digit at a time, with a pause after each
+        extra = (self.digits(lang, "callback.reference", slow), self.digits(lang, "callback.reference.again", slow))
+        if first:
+            extra = (self.engine.say(lang, "callback.booked"),) + extra
+            extra += (self.engine.say(lang, "callback.next"), self.engine.say(lang, "callback.wait"))
+        return self._question(self.menus(node_id)[DONE], state, preface, extra)
+
+    def answer_done(self, node_id: str, state: CallState, reference: str, digits: str, speech: str, now) -> Reply:
+        """After the booking: hear the reference again, finish, or go back to the main menu."""
+        menu = self.menus(node_id)[DONE]
+
+        def again(new_state, preface):
+            return self.booked(node_id, new_state, reference, preface, first=False)
+
+        chosen = self.engine.menu_input(menu, state, (digits or "").strip()[:1], speech or "", now, again)
+        if isinstance(chosen, Reply):
+            return chosen
+        if chosen == "1":
+            return self.booked(node_id, state.fresh(), reference, first=False)
+        if chosen == "2":
+            return self.engine.enter(self.flow.nodes[node_id].done, state.fresh(), now)
+        return self.engine.enter(self.flow.main_menu, state.fresh(), now)
+
+    def failed(self, node_id: str, state: CallState, now, *preface: str) -> Reply:
+        """The booking could not be made: the flow's `fail` node (it gives the helpline number)."""
+        return self.engine.enter(self.flow.nodes[node_id].fail, state.fresh(), now, tuple(preface))

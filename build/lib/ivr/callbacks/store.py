@@ -1,0 +1,277 @@
+"""The callback queue's storage API, used by the webhooks, the CLI and the staff area.
+
+    store = current_app.extensions["ivr.callbacks"]      # a CallbackStore
+    store.list(status="new")                             # oldest first
+    store.get("472915")                                  # by reference, fields opened
+    store.set_status("472915", "done", note="rang back", now=now)
+
+Every method opens its own short transaction. A booking is one transaction
+(request, first event, draft removed), so a caller is told it is made only once
+it is committed, and a failed write leaves nothing behind. One request per call:
+the unique call_sid makes a retried or concurrent webhook find the first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..db import Database
+from .crypto import DataKey, InvalidToken
+from .models import NEW, STATUSES, CallbackDraft, CallbackEvent, CallbackRequest
+
+log = logging.getLogger(__name__)
+
+# Bookings one calling number may make in 24 hours: enough for a caller who rings back,
+# too few to flood the queue (IVR_BOOKINGS_PER_NUMBER_PER_DAY).
+DEFAULT_PER_NUMBER_PER_DAY = 3
+DEFAULT_RETENTION_DAYS = 90
+# A draft older than the longest call Twilio allows (4 hours) belongs to no live call.
+DRAFT_MAX_AGE = dt.timedelta(hours=4)
+REFERENCE_DIGITS = 6
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked (no key, unknown reference, bad status)."""
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes: every stored time is UTC."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: str
+    at: dt.datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class Callback:
+    """One request, opened: what staff and the CLI see. `number` is None if no key opens it."""
+
+    reference: str
+    call_sid: str
+    number: str | None
+    language: str
+    safe_time: str | None
+    voicemail_ok: bool | None
+    say_who_is_calling: bool | None
+    status: str
+    created_at: dt.datetime
+    status_at: dt.datetime
+    history: tuple[StatusChange, ...] = ()
+
+    def as_json(self) -> dict:
+        return {
+            "call_sid": self.call_sid,
+            "reference": self.reference,
+            "number": self.number,
+            "status": self.status,
+            "created_at": self.created_at.isoformat(),
+            "status_at": self.status_at.isoformat(),
+            "language": self.language,
+            "safe_time": self.safe_time,
+            "voicemail_ok": self.voicemail_ok,
+            "say_who_is_calling": self.say_who_is_calling,
+        }
+
+
+class CallbackStore:
+    def __init__(
+        self,
+        db: Database,
+        key: DataKey | None,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        per_number_per_day: int = DEFAULT_PER_NUMBER_PER_DAY,
+    ):
+        self.db = db
+        self.key = key
+        self.retention = dt.timedelta(days=retention_days)
+        self.per_number_per_day = per_number_per_day
+
+    @property
+    def can_store(self) -> bool:
+        """Whether personal data can be stored at all (a data key is set)."""
+        return self.key is not None
+
+    def _key(self) -> DataKey:
+        if self.key is None:
+            raise StoreError("IVR_DATA_KEY is not set: callback numbers cannot be stored or read")
+        return self.key
+
+    # --- bookings ----------------------------------------------------------------------
+    def over_daily_limit(self, number: str | None, now: dt.datetime) -> bool:
+        """Whether this number has booked as many callbacks in the last 24 hours as one may."""
+        if not number or self.key is None:
+            return False
+        since = now - dt.timedelta(days=1)
+        with self.db.session() as session:
+            count = session.scalar(
+                select(func.count())
+                .select_from(CallbackRequest)
+                .where(CallbackRequest.caller_digest == self.key.digest(number), CallbackRequest.created_at >= since)
+            )
+        return count >= self.per_number_per_day
+
+    def book(
+        self, call_sid: str, language: str, number: str, safety: dict, now: dt.datetime, caller: str | None = None
+    ) -> tuple[Callback, bool]:
+        """Store a request and drop the call's draft, in one transaction.
+
+        Returns (the request, True) when made now, or (the call's existing one, False)
+        when this call had already booked (a retried or concurrent webhook).
+        """
+        key = self._key()
+        for _ in range(5):
+            reference = str(10 ** (REFERENCE_DIGITS - 1) + secrets.randbelow(9 * 10 ** (REFERENCE_DIGITS - 1)))
+            row = CallbackRequest(
+                call_sid=call_sid,
+                reference=reference,
+                language=language,
+                number_sealed=key.seal(number),
+                safety_sealed=key.seal(safety),
+                caller_digest=key.digest(caller or number),
+                status=NEW,
+                created_at=now,
+                status_at=now,
+            )
+            try:
+                with self.db.session() as session:
+                    row.events.append(CallbackEvent(status=NEW, at=now))
+                    session.add(row)
+                    session.flush()
+                    session.execute(delete(CallbackDraft).where(CallbackDraft.call_sid == call_sid))
+                return self._open(row), True
+            except IntegrityError:
+                existing = self.by_call(call_sid)
+                if existing is not None:
+                    self.drop_draft(call_sid)
+                    return existing, False
+                # Otherwise the reference was taken (one chance in hundreds of thousands): draw again.
+        raise StoreError("no free reference after 5 tries")
+
+    def by_call(self, call_sid: str) -> Callback | None:
+        with self.db.session() as session:
+            row = session.scalar(self._query().where(CallbackRequest.call_sid == call_sid))
+            return self._open(row) if row else None
+
+    def get(self, reference: str) -> Callback | None:
+        """A request by its reference, with its number, safety answers and history opened."""
+        with self.db.session() as session:
+            row = session.scalar(self._query().where(CallbackRequest.reference == reference.strip()))
+            return self._open(row) if row else None
+
+    def list(self, status: str | None = None) -> list[Callback]:
+        """Requests, oldest first; only those with `status` when given."""
+        if status is not None and status not in STATUSES:
+            raise StoreError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+        query = self._query().order_by(CallbackRequest.created_at, CallbackRequest.id)
+        if status is not None:
+            query = query.where(CallbackRequest.status == status)
+        with self.db.session() as session:
+            return [self._open(row) for row in session.scalars(query)]
+
+    def set_status(self, reference: str, status: str, now: dt.datetime, note: str = "") -> Callback:
+        """Move a request to `status` (with an optional note, sealed); raises StoreError if unknown."""
+        if status not in STATUSES:
+            raise StoreError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+        note_sealed = self._key().seal(note) if note else None
+        with self.db.session() as session:
+            row = session.scalar(self._query().where(CallbackRequest.reference == reference.strip()))
+            if row is None:
+                raise StoreError(f"no callback request with reference {reference!r}")
+            row.status = status
+            row.status_at = now
+            row.events.append(CallbackEvent(status=status, at=now, note_sealed=note_sealed))
+            session.flush()
+            return self._open(row)
+
+    def purge(self, now: dt.datetime) -> int:
+        """Remove requests older than the retention period, and drafts of calls long over."""
+        cutoff = now - self.retention
+        with self.db.session() as session:
+            old = select(CallbackRequest.id).where(CallbackRequest.created_at < cutoff)
+            session.execute(delete(CallbackEvent).where(CallbackEvent.request_id.in_(old)))
+            removed = session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)).rowcount
+            session.execute(delete(CallbackDraft).where(CallbackDraft.updated_at < now - DRAFT_MAX_AGE))
+        if removed:
+            log.info("purged %d callback request(s) older than %d days", removed, self.retention.days)
+        return removed
+
+    # --- drafts ------------------------------------------------------------------------
+    def load_draft(self, call_sid: str, now: dt.datetime) -> dict | None:
+        """The answers so far of this call's booking, or None (none, too old, or unreadable)."""
+        with self.db.session() as session:
+            row = session.get(CallbackDraft, call_sid)
+            if row is None or utc(row.updated_at) < now - DRAFT_MAX_AGE:
+                return None
+            sealed = row.answers_sealed
+        try:
+            return self._key().open(sealed)
+        except InvalidToken:
+            log.warning("a callback draft could not be opened with IVR_DATA_KEY; starting again")
+            return None
+
+    def save_draft(self, call_sid: str, answers: dict, now: dt.datetime) -> None:
+        sealed = self._key().seal(answers)
+        for attempt in range(2):
+            try:
+                with self.db.session() as session:
+                    # Core UPDATE, then INSERT when there was nothing to update: a draft deleted
+                    # meanwhile by a booking of the same call is not an error here.
+                    changed = session.execute(
+                        update(CallbackDraft)
+                        .where(CallbackDraft.call_sid == call_sid)
+                        .values(answers_sealed=sealed, updated_at=now)
+                    ).rowcount
+                    if not changed:
+                        session.add(CallbackDraft(call_sid=call_sid, answers_sealed=sealed, updated_at=now))
+                return
+            except IntegrityError:
+                if attempt:  # two webhooks of one call made it at once, twice: give up
+                    raise
+
+    def drop_draft(self, call_sid: str) -> None:
+        with self.db.session() as session:
+            session.execute(delete(CallbackDraft).where(CallbackDraft.call_sid == call_sid))
+
+    # --- reading rows ------------------------------------------------------------------
+    @staticmethod
+    def _query():
+        return select(CallbackRequest).options(selectinload(CallbackRequest.events))
+
+    def _open(self, row: CallbackRequest) -> Callback:
+        number, safety, notes = None, {}, {}
+        if self.key is not None:
+            try:
+                number = self.key.open(row.number_sealed)
+                safety = self.key.open(row.safety_sealed)
+                notes = {e.id: self.key.open(e.note_sealed) for e in row.events if e.note_sealed}
+            except InvalidToken:
+                log.warning("callback %s could not be opened with IVR_DATA_KEY", row.reference)
+        history = tuple(StatusChange(e.status, utc(e.at), notes.get(e.id, "")) for e in row.events)
+        return Callback(
+            reference=row.reference,
+            call_sid=row.call_sid,
+            number=number,
+            language=row.language,
+            safe_time=safety.get("when"),
+            voicemail_ok=_yes(safety.get("voicemail")),
+            say_who_is_calling=_yes(safety.get("identify")),
+            status=row.status,
+            created_at=utc(row.created_at),
+            status_at=utc(row.status_at),
+            history=history,
+        )
+
+
+def _yes(answer) -> bool | None:
+    return {"yes": True, "no": False}.get(answer)

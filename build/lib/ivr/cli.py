@@ -1,0 +1,185 @@
+"""The `ivr` command: thin click wrappers over plain functions.
+
+Exit codes: 0 fine, 1 problems found, 2 misuse (click's own).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import ConfigError
+from .flow import read_flow
+from .flow.checks import check_flow
+from .instance import instance_folder, local_token
+
+
+def check_problems(path: str, prompts: str | None = None):
+    """Every problem of a flow file and its prompts, sorted by file and line."""
+    flow, problems, context = read_flow(path, prompts)
+    if flow is not None:
+        problems += check_flow(flow, context)
+    return flow, sorted(problems)
+
+
+@click.group()
+@click.version_option(package_name="after-trial-line")
+def main():
+    """After-trial support line: serve, check and try the phone line."""
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--prompts", "prompt_dir", help="Folder of prompt files (default: prompts/ beside the flow).")
+@click.option("--quiet", is_flag=True, help="Print errors only, not warnings.")
+def check(path, prompt_dir, quiet):
+    """Check the call tree and its prompts; print file:line problems, exit 1 on errors."""
+    path = path or os.environ.get("IVR_FLOW") or "./flows.yaml"
+    prompt_dir = prompt_dir or os.environ.get("IVR_PROMPTS")
+    flow, problems = check_problems(path, prompt_dir)
+    if flow is not None:
+        from .audio.cli import audio_warnings
+
+        problems = sorted(problems + audio_warnings(flow, prompt_dir or Path(path).parent / "prompts"))
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        if problem.severity == "error" or not quiet:
+            click.echo(str(problem), err=problem.severity == "error")
+    if errors or flow is None:
+        click.echo(f"{len(errors)} error(s): the line will not start until they are fixed.", err=True)
+        sys.exit(1)
+    prompts = sum(len(t) for t in flow.prompts.texts.values())
+    click.echo(
+        f"ok: {len(flow.nodes)} nodes, {prompts} prompts in {len(flow.prompts.texts)} languages, "
+        f"{len(problems)} warning(s)"
+    )
+
+
+@main.command()
+def doctor():
+    """Check this deployment (token, https URL, numbers, database, ...); exit 1 on problems."""
+    from .doctor import diagnose
+    from .instance import settings
+
+    config = settings()
+    config["SECRET_KEY_FROM_ENV"] = bool(config.get("SECRET_KEY"))
+    findings = diagnose(config)
+    for finding in findings:
+        click.echo(str(finding))
+    problems = sum(not f.ok for f in findings)
+    if problems:
+        click.echo(f"{problems} problem(s) to fix before taking real calls.", err=True)
+        sys.exit(1)
+    click.echo("ready for real calls")
+
+
+@main.command("export-fallback")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="fallback.xml",
+    show_default=True,
+    help="Where to write the TwiML document ('-' for standard output).",
+)
+@click.argument("path", required=False)
+def export_fallback(output, path):
+    """Write the static fallback TwiML to host as the number's fallback URL."""
+    from .errors import FlowError
+    from .fallback import fallback_twiml
+    from .flow import load_flow
+
+    try:
+        flow = load_flow(path or os.environ.get("IVR_FLOW") or "./flows.yaml", os.environ.get("IVR_PROMPTS"))
+    except FlowError as exc:
+        click.echo(f"ivr export-fallback: the call tree fails its checks; run `ivr check`:\n{exc}", err=True)
+        sys.exit(1)
+    document = fallback_twiml(flow)
+    if output == "-":
+        click.echo(document)
+        return
+    Path(output).write_text(document + "\n", encoding="utf-8")
+    click.echo(f"wrote {output}: host it at a public HTTPS URL and set it as the number's fallback URL")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--local", is_flag=True, help="Try the line on this machine: a local auth token and public URL.")
+def serve(host, port, workers, local):
+    """Serve the webhooks and the staff area with gunicorn."""
+    from . import create_app
+    from .callbacks import purge_expired as purge_expired_callbacks
+    from .serve import serve as run
+
+    if local:
+        token = os.environ.get("TWILIO_AUTH_TOKEN") or local_token(instance_folder())
+        os.environ["TWILIO_AUTH_TOKEN"] = token
+        os.environ.setdefault("IVR_PUBLIC_URL", f"http://{host}:{port}")
+        from .callbacks.crypto import local_data_key
+
+        os.environ.setdefault("IVR_DATA_KEY", local_data_key(instance_folder()))  # seals callback numbers
+        click.echo(f"Local auth token: {token}")
+        click.echo(f"Ring the line from another terminal:  ivr call --url http://{host}:{port}")
+    try:
+        app = create_app()  # fail here, once, with a clear message, not in every worker
+        if app.config["IVR_SPEECH"] == "play":
+            from .audio.cli import prepare_audio
+
+            prepare_audio(app.config, app.extensions["ivr.line"]().flow)  # a fresh machine renders first
+        migrate(app.config["IVR_DATABASE_URL"])
+        purge_expired_callbacks(app)  # retention, at every start
+        app.extensions["ivr.db"].dispose()
+    except ConfigError as exc:
+        click.echo(f"ivr serve: {exc}", err=True)
+        sys.exit(1)
+    run(host, port, workers, create_app)
+
+
+def migrate(url: str) -> None:
+    """Bring the database schema up to date, or explain why it cannot be reached."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .db import upgrade
+
+    try:
+        upgrade(url)
+    except SQLAlchemyError as exc:
+        raise ConfigError(f"cannot migrate the database at IVR_DATABASE_URL: {exc.__class__.__name__}: {exc}") from exc
+
+
+@main.group()
+def db():
+    """The database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Create or update the tables in IVR_DATABASE_URL (safe to repeat)."""
+    from .instance import settings
+
+    url = settings()["IVR_DATABASE_URL"]
+    try:
+        migrate(url)
+    except ConfigError as exc:
+        click.echo(f"ivr db upgrade: {exc}", err=True)
+        sys.exit(1)
+    click.echo("database is up to date")
+
+
+from .callbacks.cli import callbacks  # noqa: E402  (registers `ivr callbacks`)
+
+main.add_command(callbacks)
+from .simulator import call  # noqa: E402  (registers `ivr call`)
+
+main.add_command(call)
+from .audio.cli import prompts  # noqa: E402  (registers `ivr prompts`)
+
+main.add_command(prompts)
+from .admin.cli import register as register_staff_commands  # noqa: E402  (registers `ivr staff`, `ivr diagram`)
+
+register_staff_commands(main)

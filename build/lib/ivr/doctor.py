@@ -1,0 +1,179 @@
+"""`ivr doctor`: is this deployment ready to take real calls? Each check says what to fix.
+
+Checks are plain functions of the configuration returning Findings, so the
+command, the tests and an operator's script all see the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .flow import read_flow
+from .flow.checks import check_flow
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    what: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        return f"ok       {self.what}" if self.ok else f"PROBLEM  {self.what}\n         fix: {self.fix}"
+
+
+def check_token(config) -> list[Finding]:
+    if config.get("TWILIO_AUTH_TOKEN"):
+        return [Finding(True, "TWILIO_AUTH_TOKEN is set")]
+    return [Finding(False, "TWILIO_AUTH_TOKEN is not set", "set it to the auth token of the Twilio account")]
+
+
+def check_public_url(config) -> list[Finding]:
+    url = config.get("IVR_PUBLIC_URL") or ""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return [
+            Finding(
+                False,
+                f"IVR_PUBLIC_URL {url!r} is not an https origin",
+                "set it to the https origin Twilio calls, e.g. https://line.example.org",
+            )
+        ]
+    if parts.path not in ("", "/") or parts.query:
+        return [Finding(False, f"IVR_PUBLIC_URL {url!r} has a path", "give only the origin: scheme and host")]
+    return [Finding(True, f"IVR_PUBLIC_URL is {url}")]
+
+
+def check_secret_key(config) -> list[Finding]:
+    if config.get("SECRET_KEY_FROM_ENV"):
+        return [Finding(True, "IVR_SECRET_KEY is set")]
+    return [
+        Finding(
+            False,
+            "IVR_SECRET_KEY is not set: each instance keeps its own key, so a staff sign-in holds on one server only",
+            "set IVR_SECRET_KEY to a long random value, the same on every instance",
+        )
+    ]
+
+
+def check_flow_and_numbers(config) -> list[Finding]:
+    flow, problems, context = read_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"))
+    if flow is not None:
+        problems += check_flow(flow, context)
+    errors = [p for p in problems if p.severity == "error"]
+    if flow is None or errors:
+        return [
+            Finding(
+                False,
+                f"the call tree has {len(errors)} error(s): {errors[0] if errors else problems[0]}",
+                "run `ivr check` and fix every line it prints",
+            )
+        ]
+    findings = [Finding(True, f"the call tree passes its checks ({len(flow.nodes)} nodes)")]
+    for number in flow.settings.numbers.values():
+        if number.verified:
+            findings.append(Finding(True, f"number {number.name} {number.e164} is marked verified"))
+        else:
+            findings.append(
+                Finding(
+                    False,
+                    f"number {number.name} {number.e164} is marked {number.status!r}",
+                    f'ring {number.spoken} yourself, then set its status to "verified" in flows.yaml',
+                )
+            )
+    return findings
+
+
+def check_database(config) -> list[Finding]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .db import current_revisions, head_revisions
+
+    url = config["IVR_DATABASE_URL"]
+    shown = urlsplit(url)._replace(netloc=urlsplit(url).hostname or "").geturl() if "@" in url else url
+    try:
+        current = current_revisions(url)
+    except SQLAlchemyError as exc:
+        return [
+            Finding(
+                False,
+                f"the database {shown} cannot be reached ({exc.__class__.__name__})",
+                "check IVR_DATABASE_URL, that the server runs, and that this host may connect",
+            )
+        ]
+    heads = head_revisions()
+    if current != heads:
+        return [
+            Finding(
+                False,
+                f"the database is at {sorted(current) or 'no schema'}, not {sorted(heads)}",
+                "run `ivr db upgrade`",
+            )
+        ]
+    return [Finding(True, "the database is reachable and migrated")]
+
+
+def check_data_key(config) -> list[Finding]:
+    from .callbacks.crypto import DataKey
+    from .errors import ConfigError
+
+    if not config.get("IVR_DATA_KEY"):
+        return [
+            Finding(
+                False,
+                "IVR_DATA_KEY is not set: callers cannot book callbacks (or only with this machine's local key)",
+                "set IVR_DATA_KEY to a Fernet key, the same on every instance, and keep a copy apart from backups",
+            )
+        ]
+    try:
+        DataKey(config["IVR_DATA_KEY"])
+    except ConfigError as exc:
+        return [Finding(False, "IVR_DATA_KEY is not a valid key", str(exc))]
+    return [Finding(True, "IVR_DATA_KEY is set: callback numbers are sealed at rest")]
+
+
+def check_audio(config) -> list[Finding]:
+    if config.get("IVR_SPEECH") != "play":
+        return [
+            Finding(True, f"IVR_SPEECH is {config.get('IVR_SPEECH')!r}: Twilio speaks the prompts, no audio needed")
+        ]
+    from pathlib import Path
+
+    from .audio.checks import audio_problems
+    from .audio.store import AudioStore
+    from .flow import load_flow
+
+    flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"))
+    prompt_dir = config.get("IVR_PROMPTS") or str(Path(config["IVR_FLOW"]).parent / "prompts")
+    problems = audio_problems(flow, AudioStore(config["IVR_AUDIO_DIR"]), prompt_dir)
+    if problems:
+        return [
+            Finding(
+                False,
+                f"{len(problems)} audio problem(s), e.g. {problems[0]}",
+                "run `ivr prompts render` (and `ivr check` for the prompts it names)",
+            )
+        ]
+    return [Finding(True, f"every prompt has rendered audio in {config['IVR_AUDIO_DIR']}")]
+
+
+CHECKS = [
+    check_token,
+    check_public_url,
+    check_secret_key,
+    check_data_key,
+    check_flow_and_numbers,
+    check_database,
+    check_audio,
+]
+
+
+def diagnose(config, checks=None) -> list[Finding]:
+    findings: list[Finding] = []
+    for check in checks or CHECKS:
+        try:
+            findings += check(config)
+        except Exception as exc:  # a check that breaks is itself a finding, never a traceback
+            findings.append(Finding(False, f"{check.__name__} could not run: {exc}", "see the message"))
+    return findings

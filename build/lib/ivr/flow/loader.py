@@ -1,0 +1,427 @@
+"""Turn flows.yaml and prompts/*.yaml into a Flow, or a list of Problems.
+
+The allowed keys of every node kind are declared once, in NODE_KINDS; the
+loader checks shape (keys, types, values) and the checks module checks the
+tree as a whole (targets, reachability, prompts, accessibility rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from types import MappingProxyType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import FlowError
+from . import model
+from .yamlfile import Document, Problem, load_file, load_text
+
+# kind -> (required keys, optional keys); "kind" itself is always required.
+NODE_KINDS: dict[str, tuple[frozenset, frozenset]] = {
+    "guidance": (frozenset({"prompts", "next"}), frozenset()),
+    "menu": (frozenset({"choices", "back"}), frozenset({"intro"})),
+    "language": (frozenset({"prompts", "choices", "next"}), frozenset()),
+    "hours": (frozenset({"hours", "open", "closed"}), frozenset()),
+    "transfer": (frozenset({"number", "prompts", "on_fail", "after"}), frozenset()),
+    "callback": (frozenset({"prompts", "done", "fail"}), frozenset()),
+    "goodbye": (frozenset({"prompts"}), frozenset()),
+}
+CHOICE_KEYS = {
+    "menu": frozenset({"key", "prompt", "goto"}),
+    "language": frozenset({"key", "language", "prompt"}),
+}
+SETTINGS_KEYS = frozenset(
+    {
+        "entry",
+        "default_language",
+        "languages",
+        "timeouts",
+        "speech_rate",
+        "retries",
+        "keys",
+        "routes",
+        "numbers",
+        "hours",
+    }
+)
+LANGUAGE_KEYS = frozenset({"say_voice", "speech_language", "espeak_voice"})
+NUMBER_KEYS = frozenset({"e164", "spoken", "status"})
+NUMBER_STATUSES = ("verify before going live", "verified")
+HOURS_KEYS = frozenset({"timezone", "open", "holidays"})
+PROMPT_FILE_KEYS = frozenset({"meta", "prompts", "words"})
+META_KEYS = frozenset({"language", "review", "fallback"})
+VALID_KEYS = frozenset("0123456789*#")
+_ID = re.compile(r"^[a-z][a-z0-9_.]*$")
+_RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+def _allowed(keys) -> str:
+    return ", ".join(sorted(keys))
+
+
+class _Reader:
+    """Collects problems while reading one Document into model objects."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def problem(self, path, message, severity="error"):
+        self.problems.append(Problem(self.doc.file, self.doc.line(*path), message, severity))
+
+    def mapping(self, value, path, what) -> dict:
+        if isinstance(value, dict):
+            return value
+        self.problem(path, f"{what} must be a mapping of names to values")
+        return {}
+
+    def keys(self, value: dict, path, allowed, required, what):
+        for key in value:
+            if key not in allowed:
+                self.problem(path + (key,), f"{what} has unknown key {key!r}; allowed: {_allowed(allowed)}")
+        for key in sorted(required - set(value)):
+            self.problem(path, f"{what} is missing {key!r}; it needs: {_allowed(required)}")
+
+    def text(self, value, path, what, default="") -> str:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        self.problem(path, f"{what} must be non-empty text")
+        return default
+
+    def integer(self, value, path, what, low, high, default) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return value
+        self.problem(path, f"{what} must be a whole number from {low} to {high}")
+        return default
+
+    def ids(self, value, path, what) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.problem(path, f"{what} must be a list of prompt ids, e.g. [greeting]")
+            return ()
+        out = []
+        for index, item in enumerate(value):
+            if isinstance(item, str) and _ID.match(item):
+                out.append(item)
+            else:
+                self.problem(path + (index,), f"{what}: {item!r} is not a prompt id (lower case, dots, underscores)")
+        return tuple(out)
+
+
+def _read_settings(r: _Reader, raw) -> model.Settings:
+    path = ("settings",)
+    s = r.mapping(raw, path, "settings")
+    r.keys(s, path, SETTINGS_KEYS, SETTINGS_KEYS - {"routes"}, "settings")
+
+    languages = {}
+    for code, spec in r.mapping(s.get("languages", {}), path + ("languages",), "settings.languages").items():
+        lpath = path + ("languages", code)
+        spec = r.mapping(spec, lpath, f"language {code}")
+        r.keys(spec, lpath, LANGUAGE_KEYS, LANGUAGE_KEYS, f"language {code}")
+        languages[code] = model.Language(
+            code,
+            r.text(spec.get("say_voice"), lpath + ("say_voice",), "say_voice", "alice"),
+            r.text(spec.get("speech_language"), lpath + ("speech_language",), "speech_language", code),
+            r.text(spec.get("espeak_voice"), lpath + ("espeak_voice",), "espeak_voice", "en"),
+        )
+    if not languages:
+        r.problem(path + ("languages",), "settings.languages must name at least one language, e.g. en-GB")
+    default_language = s.get("default_language", "")
+    if default_language not in languages:
+        r.problem(
+            path + ("default_language",),
+            f"default_language {default_language!r} is not one of settings.languages ({_allowed(languages)})",
+        )
+
+    timeouts = r.mapping(s.get("timeouts", {}), path + ("timeouts",), "settings.timeouts")
+    r.keys(
+        timeouts,
+        path + ("timeouts",),
+        {"normal", "more_time", "dial"},
+        {"normal", "more_time", "dial"},
+        "settings.timeouts",
+    )
+    t_normal = r.integer(timeouts.get("normal"), path + ("timeouts", "normal"), "timeouts.normal", 3, 60, 7)
+    t_more = r.integer(timeouts.get("more_time"), path + ("timeouts", "more_time"), "timeouts.more_time", 3, 60, 25)
+    if t_more < t_normal:
+        r.problem(path + ("timeouts", "more_time"), "timeouts.more_time must be at least timeouts.normal")
+    t_dial = r.integer(timeouts.get("dial"), path + ("timeouts", "dial"), "timeouts.dial", 5, 600, 30)
+
+    rate = r.mapping(s.get("speech_rate", {}), path + ("speech_rate",), "settings.speech_rate")
+    r.keys(rate, path + ("speech_rate",), {"normal", "slow"}, {"normal", "slow"}, "settings.speech_rate")
+    rate_normal = r.integer(rate.get("normal"), path + ("speech_rate", "normal"), "speech_rate.normal", 50, 200, 100)
+    rate_slow = r.integer(rate.get("slow"), path + ("speech_rate", "slow"), "speech_rate.slow", 50, 200, 75)
+    if rate_slow >= rate_normal:
+        r.problem(path + ("speech_rate", "slow"), "speech_rate.slow must be lower than speech_rate.normal")
+
+    retries = r.mapping(s.get("retries", {}), path + ("retries",), "settings.retries")
+    r.keys(retries, path + ("retries",), {"no_input", "wrong_key"}, {"no_input", "wrong_key"}, "settings.retries")
+    no_input = r.integer(retries.get("no_input"), path + ("retries", "no_input"), "retries.no_input", 3, 9, 3)
+    wrong_key = r.integer(retries.get("wrong_key"), path + ("retries", "wrong_key"), "retries.wrong_key", 2, 9, 3)
+
+    keys_raw = r.mapping(s.get("keys", {}), path + ("keys",), "settings.keys")
+    names = {"person", "repeat", "back", "more_time"}
+    r.keys(keys_raw, path + ("keys",), names, names, "settings.keys")
+    keys = {}
+    for name in sorted(names):
+        value = keys_raw.get(name, "")
+        value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if not (isinstance(value, str) and value in VALID_KEYS):
+            r.problem(path + ("keys", name), f"keys.{name} must be one key: 0-9, * or #, in quotes")
+            value = {"person": "0", "repeat": "*", "back": "#", "more_time": "9"}[name]
+        keys[name] = value
+    if len(set(keys.values())) != len(keys):
+        r.problem(path + ("keys",), "the standard keys must all be different")
+
+    routes = r.mapping(s.get("routes", {"person": ""}), path + ("routes",), "settings.routes")
+    r.keys(routes, path + ("routes",), {"person"}, {"person"}, "settings.routes")
+
+    numbers = {}
+    for name, spec in r.mapping(s.get("numbers", {}), path + ("numbers",), "settings.numbers").items():
+        npath = path + ("numbers", name)
+        spec = r.mapping(spec, npath, f"number {name}")
+        r.keys(spec, npath, NUMBER_KEYS, NUMBER_KEYS, f"number {name}")
+        e164 = spec.get("e164", "")
+        status = spec.get("status", "")
+        if status not in NUMBER_STATUSES:
+            r.problem(npath + ("status",), f"number {name}: status must be one of: {', '.join(NUMBER_STATUSES)}")
+        numbers[name] = model.PhoneNumber(
+            name, str(e164), r.text(spec.get("spoken"), npath + ("spoken",), "spoken", str(e164)), str(status)
+        )
+
+    hours = {}
+    for name, spec in r.mapping(s.get("hours", {}), path + ("hours",), "settings.hours").items():
+        hours[name] = _read_hours(r, name, spec, path + ("hours", name))
+
+    return model.Settings(
+        entry=str(s.get("entry", "")),
+        default_language=str(default_language),
+        languages=MappingProxyType(languages),
+        timeout_normal=t_normal,
+        timeout_more_time=t_more,
+        timeout_dial=t_dial,
+        rate_normal=rate_normal,
+        rate_slow=rate_slow,
+        retries_no_input=no_input,
+        retries_wrong_key=wrong_key,
+        keys=model.Keys(**keys),
+        person_route=str(routes.get("person", "")),
+        numbers=MappingProxyType(numbers),
+        hours=MappingProxyType(hours),
+    )
+
+
+def _read_hours(r: _Reader, name, spec, path) -> model.OpeningHours:
+    spec = r.mapping(spec, path, f"hours {name}")
+    r.keys(spec, path, HOURS_KEYS, HOURS_KEYS - {"holidays"}, f"hours {name}")
+    zone = spec.get("timezone", "Europe/London")
+    try:
+        ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        r.problem(path + ("timezone",), f"hours {name}: unknown time zone {zone!r}; use e.g. Europe/London")
+        zone = "Europe/London"
+    week: list[list] = [[] for _ in model.DAYS]
+    for day, ranges in r.mapping(spec.get("open", {}), path + ("open",), f"hours {name}.open").items():
+        dpath = path + ("open", day)
+        if day not in model.DAYS:
+            r.problem(dpath, f"hours {name}: {day!r} is not a day; use {', '.join(model.DAYS)}")
+            continue
+        for text in ranges if isinstance(ranges, list) else [ranges]:
+            match = _RANGE.match(str(text))
+            if not match:
+                r.problem(dpath, f'hours {name}.{day}: {text!r} must look like "09:00-17:00"')
+                continue
+            h1, m1, h2, m2 = (int(g) for g in match.groups())
+            if not (h1 < 24 and m1 < 60 and h2 <= 24 and m2 < 60 and (h1, m1) < (h2, m2)):
+                r.problem(dpath, f"hours {name}.{day}: {text!r} must be a start before an end within one day")
+                continue
+            end = dt.time(23, 59, 59, 999999) if h2 == 24 else dt.time(h2, m2)
+            week[model.DAYS.index(day)].append((dt.time(h1, m1), end))
+    holidays = set()
+    for index, day in enumerate(spec.get("holidays", []) or []):
+        if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+            holidays.add(day)
+            continue
+        try:
+            holidays.add(dt.date.fromisoformat(str(day)))
+        except ValueError:
+            r.problem(path + ("holidays", index), f"hours {name}: holiday {day!r} must be a date like 2026-12-25")
+    return model.OpeningHours(name, str(zone), tuple(tuple(d) for d in week), frozenset(holidays))
+
+
+def _read_node(r: _Reader, node_id, spec) -> model.Node | None:
+    path = ("nodes", node_id)
+    line = r.doc.line(*path)
+    if not _ID.match(str(node_id)):
+        r.problem(path, f"node id {node_id!r} must be lower case letters, digits and underscores")
+    spec = r.mapping(spec, path, f"node {node_id!r}")
+    kind = spec.get("kind")
+    if kind not in NODE_KINDS:
+        r.problem(path + ("kind",), f"node {node_id!r}: kind {kind!r} is not known; use one of: {_allowed(NODE_KINDS)}")
+        return None
+    required, optional = NODE_KINDS[kind]
+    r.keys(spec, path, required | optional | {"kind"}, required, f"{kind} node {node_id!r}")
+
+    def target(key):
+        value = spec.get(key, "")
+        if not isinstance(value, str) or not value:
+            if key in spec:
+                r.problem(path + (key,), f"node {node_id!r}: {key} must be a node id")
+            return ""
+        return value
+
+    def prompts(key):
+        return r.ids(spec[key], path + (key,), f"node {node_id!r} {key}") if key in spec else ()
+
+    if kind == "guidance":
+        return model.Guidance(node_id, line, prompts("prompts"), target("next"))
+    if kind == "goodbye":
+        return model.Goodbye(node_id, line, prompts("prompts"))
+    if kind == "hours":
+        return model.HoursBranch(node_id, line, str(spec.get("hours", "")), target("open"), target("closed"))
+    if kind == "transfer":
+        return model.Transfer(
+            node_id, line, str(spec.get("number", "")), prompts("prompts"), target("on_fail"), target("after")
+        )
+    if kind == "callback":
+        return model.Callback(node_id, line, prompts("prompts"), target("done"), target("fail"))
+
+    choices = []
+    raw_choices = spec.get("choices", [])
+    if not isinstance(raw_choices, list) or not raw_choices:
+        r.problem(path + ("choices",), f"node {node_id!r}: choices must be a list with at least one choice")
+        raw_choices = []
+    for index, item in enumerate(raw_choices):
+        cpath = path + ("choices", index)
+        item = r.mapping(item, cpath, f"node {node_id!r} choice {index + 1}")
+        r.keys(item, cpath, CHOICE_KEYS[kind], CHOICE_KEYS[kind], f"node {node_id!r} choice {index + 1}")
+        key = item.get("key", "")
+        key = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
+        if not (isinstance(key, str) and key in VALID_KEYS):
+            r.problem(
+                cpath + ("key",), f"node {node_id!r} choice {index + 1}: key must be one of 0-9, * or #, in quotes"
+            )
+            key = "?"
+        prompt = item.get("prompt", "")
+        if not (isinstance(prompt, str) and _ID.match(prompt)):
+            r.problem(cpath + ("prompt",), f"node {node_id!r} choice {index + 1}: prompt must be a prompt id")
+            prompt = ""
+        cline = r.doc.line(*cpath)
+        if kind == "menu":
+            goto = item.get("goto", "")
+            choices.append(model.Choice(key, prompt, goto if isinstance(goto, str) else "", cline))
+        else:
+            choices.append(model.LanguageChoice(key, str(item.get("language", "")), prompt, cline))
+    if kind == "menu":
+        intro = prompts("intro")
+        return model.Menu(node_id, line, tuple(choices), target("back"), intro)
+    return model.LanguageMenu(node_id, line, prompts("prompts"), tuple(choices), target("next"))
+
+
+def read_prompts(prompt_dir: Path, languages, base: Path) -> tuple[model.Prompts, list[Problem], dict]:
+    """Read prompts/<language>.yaml for every language; returns prompts, problems, prompt lines."""
+    problems: list[Problem] = []
+    texts, words, review, fallback, lines = {}, {}, {}, {}, {}
+    for code in languages:
+        file = prompt_dir / f"{code}.yaml"
+        doc, found = load_file(file, _display(file, base))
+        problems += found
+        texts[code], words[code] = {}, {}
+        if doc is None:
+            continue
+        r = _Reader(doc)
+        data = r.mapping(doc.data, (), "a prompts file")
+        r.keys(data, (), PROMPT_FILE_KEYS, {"meta", "prompts"}, "the prompts file")
+        meta = r.mapping(data.get("meta", {}), ("meta",), "meta")
+        r.keys(meta, ("meta",), META_KEYS, {"language", "review"}, "meta")
+        if meta.get("language") not in (None, code):
+            r.problem(("meta", "language"), f"this file is for {code} but meta.language says {meta.get('language')!r}")
+        review[code] = str(meta.get("review", ""))
+        if "fallback" in meta:
+            fallback[code] = str(meta["fallback"])
+        for prompt_id, text in r.mapping(data.get("prompts", {}), ("prompts",), "prompts").items():
+            if not _ID.match(prompt_id):
+                r.problem(
+                    ("prompts", prompt_id),
+                    f"prompt id {prompt_id!r} must be lower case letters, digits, dots and underscores",
+                )
+            texts[code][prompt_id] = r.text(text, ("prompts", prompt_id), f"prompt {prompt_id!r} ({code})", "")
+            lines[(code, prompt_id)] = (doc.file, doc.line("prompts", prompt_id))
+        for word_id, phrases in r.mapping(data.get("words", {}), ("words",), "words").items():
+            if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+                r.problem(("words", word_id), f"words {word_id!r} must be a list of words or phrases")
+                continue
+            words[code][word_id] = tuple(p.strip().lower() for p in phrases)
+        problems += r.problems
+    prompts = model.Prompts(
+        MappingProxyType(texts), MappingProxyType(words), MappingProxyType(review), MappingProxyType(fallback)
+    )
+    return prompts, problems, lines
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_flow(flow_path, prompt_dir=None, prompt_overrides=None):
+    """Read the call tree and its prompts; returns (Flow or None, problems, context for checks).
+
+    `prompt_overrides` ({language: {id: text}}) replaces shipped words with the
+    ones staff have published, so they pass the same checks before going live.
+    """
+    flow_path = Path(flow_path)
+    base = flow_path.parent
+    prompt_dir = Path(prompt_dir) if prompt_dir else base / "prompts"
+    doc, problems = load_file(flow_path, _display(flow_path, Path.cwd()))
+    if doc is None:
+        return None, problems, {}
+    r = _Reader(doc)
+    data = r.mapping(doc.data, (), "the call tree file")
+    r.keys(data, (), {"settings", "nodes"}, {"settings", "nodes"}, "the call tree file")
+    settings = _read_settings(r, data.get("settings", {}))
+    nodes = {}
+    for node_id, spec in r.mapping(data.get("nodes", {}), ("nodes",), "nodes").items():
+        node = _read_node(r, node_id, spec)
+        if node is not None:
+            nodes[node_id] = node
+    problems += r.problems
+    prompts, prompt_problems, prompt_lines = read_prompts(prompt_dir, list(settings.languages), Path.cwd())
+    problems += prompt_problems
+    if prompt_overrides:
+        prompts = _with_overrides(prompts, prompt_overrides)
+    digest = hashlib.sha256(flow_path.read_bytes())
+    for code in sorted(prompts.texts):
+        for prompt_id in sorted(prompts.texts[code]):
+            digest.update(f"{code}\0{prompt_id}\0{prompts.texts[code][prompt_id]}\0".encode())
+    flow = model.Flow(settings, MappingProxyType(nodes), prompts, digest.hexdigest()[:16], (doc.file,))
+    context = {"doc": doc, "prompt_lines": prompt_lines, "prompt_dir": prompt_dir}
+    return flow, problems, context
+
+
+def _with_overrides(prompts: model.Prompts, overrides) -> model.Prompts:
+    texts = {code: dict(table) for code, table in prompts.texts.items()}
+    for code, table in overrides.items():
+        texts.setdefault(code, {}).update(table)
+    return model.Prompts(MappingProxyType(texts), prompts.words, prompts.review, prompts.fallback)
+
+
+def load_flow(flow_path, prompt_dir=None, prompt_overrides=None, *, strict=True) -> model.Flow:
+    """Load and check the call tree; raise FlowError listing every error found."""
+    from .checks import check_flow
+
+    flow, problems, context = read_flow(flow_path, prompt_dir, prompt_overrides)
+    if flow is not None:
+        problems += check_flow(flow, context)
+    errors = sorted(p for p in problems if p.severity == "error")
+    if errors or flow is None:
+        raise FlowError(errors or problems)
+    return flow
+
+
+__all__ = ["NODE_KINDS", "load_flow", "read_flow", "load_text", "Problem"]

@@ -1,0 +1,120 @@
+"""Read a YAML file safely into plain data, remembering the line of every value.
+
+YAML 1.2 rules are used, so `yes`, `no`, `on` and `off` stay strings and can
+never silently rename a node id or an answer. Duplicate keys are errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+
+
+class _Constructor(RoundTripConstructor):
+    """Dates that look like dates but are not (2026-13-25) stay text, so the loader can
+    name their line, instead of failing the whole file at line 1."""
+
+    def construct_yaml_timestamp(self, node, values=None):
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the call tree or its prompts, with where it is."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = field(default="error", compare=False)
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.file}:{self.line}: {tag}{self.message}"
+
+
+@dataclass
+class Document:
+    """Plain data from one YAML file plus the line (1-based) of each path in it."""
+
+    file: str
+    data: object
+    lines: dict[tuple, int]
+
+    def line(self, *path) -> int:
+        """The line of `path`, or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 1
+
+
+def _plain(node, path, lines):
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key, value in node.items():
+            key_text = key if isinstance(key, str) else str(key)
+            try:
+                lines[path + (key_text,)] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError):
+                lines[path + (key_text,)] = node.lc.line + 1
+            out[key_text] = _plain(value, path + (key_text,), lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        out = []
+        for index, value in enumerate(node):
+            try:
+                lines[path + (index,)] = node.lc.item(index)[0] + 1
+            except (KeyError, TypeError):
+                lines[path + (index,)] = node.lc.line + 1
+            out.append(_plain(value, path + (index,), lines))
+        return out
+    if isinstance(node, dt.datetime):
+        return node
+    if isinstance(node, dt.date):
+        return node
+    if isinstance(node, bool | int | float) or node is None:
+        return node
+    return str(node)
+
+
+def load_text(text: str, file: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text; a syntax error comes back as a Problem, never an exception."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    try:
+        raw = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = (exc.problem or exc.context or "not valid YAML").strip()
+        return None, [Problem(file, line, f"{what}; fix the YAML syntax here")]
+    except Exception as exc:  # ruamel raises a few unmarked errors too
+        return None, [Problem(file, 1, f"not valid YAML: {exc}")]
+    lines: dict[tuple, int] = {}
+    return Document(file, _plain(raw, (), lines), lines), []
+
+
+def load_file(path, file: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read and parse a YAML file; a missing or unreadable file is a Problem."""
+    name = file or str(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return None, [Problem(name, 1, "file not found")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, 1, f"cannot read the file: {exc}")]
+    return load_text(text, name)

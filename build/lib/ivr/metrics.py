@@ -1,0 +1,91 @@
+"""Prometheus metrics for the operator: webhook latency, calls, transfers, bookings, fallbacks.
+
+Under gunicorn each worker is its own process, so `ivr serve` points
+PROMETHEUS_MULTIPROC_DIR at a fresh folder before the workers start and
+/metrics adds up every worker's figures. No label ever holds a phone number,
+a CallSid or any caller input: only node kinds, routes and fixed outcomes.
+/metrics answers requests from this machine only, unless IVR_METRICS_TOKEN is
+set, in which case it wants `Authorization: Bearer <token>`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import time
+
+from flask import Blueprint, Response, abort, current_app, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+
+bp = Blueprint("metrics", __name__)
+
+WEBHOOK_SECONDS = Histogram(
+    "ivr_webhook_seconds",
+    "Time to answer a Twilio webhook",
+    ["route"],
+    buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+CALLS = Counter("ivr_calls_total", "Calls answered")
+TRANSFERS = Counter("ivr_transfers_total", "Transfers ended, by outcome", ["outcome"])
+BOOKINGS = Counter(
+    "ivr_bookings_total",
+    "Callback bookings: booked, failed (database), refused (no data key) or limited (daily limit)",
+    ["result"],
+)
+FALLBACKS = Counter("ivr_fallbacks_total", "Webhooks answered with the fallback after a fault")
+
+TRANSFER_OUTCOMES = ("completed", "busy", "no-answer", "failed", "canceled")
+
+
+def transfer_outcome(status: str) -> str:
+    return status if status in TRANSFER_OUTCOMES else "other"
+
+
+def start_timer():
+    g.ivr_started = time.perf_counter()
+
+
+_timers: dict[str, object] = {}
+
+
+def observe(response):
+    started = g.pop("ivr_started", None)
+    rule = request.url_rule
+    if started is not None and rule is not None:
+        timer = _timers.get(rule.rule) or _timers.setdefault(rule.rule, WEBHOOK_SECONDS.labels(rule.rule))
+        timer.observe(time.perf_counter() - started)
+    return response
+
+
+def registry() -> CollectorRegistry:
+    from prometheus_client import REGISTRY
+
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return REGISTRY
+    from prometheus_client import multiprocess
+
+    combined = CollectorRegistry()
+    multiprocess.MultiProcessCollector(combined, path=folder)
+    return combined
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus exposition of every worker's metrics."""
+    token = current_app.config.get("IVR_METRICS_TOKEN")
+    if token:
+        sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(sent.encode(), token.encode()):
+            abort(403)
+    elif request.remote_addr not in ("127.0.0.1", "::1"):
+        abort(403)
+    return Response(generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST)
+
+
+def worker_exit(_server, worker):
+    """gunicorn hook: a dead worker's live gauges stop counting."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,174 @@
+"""Journeys: what happens in calls, by kind only, for the reports staff and funders read.
+
+The webhooks call `record(reply)` once with the engine's answer, the booking
+webhook calls `booking(result)`, and the status callback ends the call here
+(a status hook). Each turns the request into a few event rows: never a phone
+number, never the digits typed or the words said, never the CallSid (a keyed
+digest of it joins one call's events). Rows go to the Recorder's queue and are
+written off the critical path. A dry run (staff trying the line) records nothing.
+
+Modules: models (tables), recorder (the queue and writer), summary (events ->
+totals, daily rollups, retention), report (the figures `ivr report` and the
+Reports page show), cli (`ivr report`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request
+
+from .. import dryrun
+from ..flow import model
+from ..signature import twilio_params
+from .recorder import DROPPED, Recorder, digest_key
+
+log = logging.getLogger(__name__)
+
+LINE_TIME = ZoneInfo("Europe/London")  # days are counted as staff count them
+DEFAULT_RETENTION_DAYS = 400
+DEFAULT_MIN_COUNT = 10
+_CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
+# What the line says back when an answer was not a choice, or more time was asked for.
+WRONG_MARKERS = frozenset({"sys.wrong_key", "sys.not_understood"})
+MORE_TIME_MARKER = "sys.more_time"
+DIAL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
+ENDED = ("completed", "busy", "failed", "no-answer", "canceled")
+
+
+def line_day(at: dt.datetime) -> dt.date:
+    return at.astimezone(LINE_TIME).date()
+
+
+def setting(config, name: str, default: int, unit: str = "") -> int:
+    """A whole-number setting: the app's config (or instance config.py), else the environment, else `default`."""
+    import os
+
+    from ..callbacks import whole_number
+
+    value = config.get(name)
+    if value is None or str(value).strip() == "":
+        value = os.environ.get(name, "").strip() or default
+    return whole_number(name, value, unit)
+
+
+def init_app(app) -> None:
+    """The recorder (app.extensions["ivr.journey"]) and the end of a call from the status callback."""
+    app.config["IVR_EVENT_RETENTION_DAYS"] = setting(
+        app.config, "IVR_EVENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, " of days"
+    )
+    app.config["IVR_REPORT_MIN_COUNT"] = setting(app.config, "IVR_REPORT_MIN_COUNT", DEFAULT_MIN_COUNT)
+    import os
+
+    switch = str(app.config.get("IVR_JOURNEY_EVENTS") or os.environ.get("IVR_JOURNEY_EVENTS", "on")).strip().lower()
+    enabled = switch not in ("off", "0", "false", "no")  # off: record nothing (the benchmark's baseline)
+    app.extensions["ivr.journey"] = Recorder(app.extensions["ivr.db"], digest_key(app.config["SECRET_KEY"]), enabled)
+    app.extensions.setdefault("ivr.status_hooks", []).append(call_ended)
+
+
+def _recorder() -> Recorder | None:
+    recorder = current_app.extensions.get("ivr.journey")
+    if recorder is None or not recorder.enabled or dryrun.active():
+        return None
+    return recorder
+
+
+def _rows(recorder: Recorder, events) -> list[dict]:
+    call_sid = twilio_params().get("CallSid", "")
+    if not _CALL_SID.match(call_sid):
+        return []
+    at = current_app.config["IVR_CLOCK"]()
+    day = line_day(at)
+    call = recorder.digest(call_sid)
+    version = getattr(current_app.extensions.get("ivr.line"), "serial", None) or 0
+    return [
+        {"at": at, "day": day, "call": call, "kind": kind, "node": node[:64], "detail": detail[:64], "version": version}
+        for kind, node, detail in events
+    ]
+
+
+def _safely(build) -> None:
+    """Record what `build()` returns; whatever goes wrong, the call carries on (and it is counted)."""
+    recorder = _recorder()
+    if recorder is None:
+        return
+    try:
+        recorder.add(_rows(recorder, build()))
+    except Exception as exc:
+        DROPPED.inc()
+        log.warning("journey events not recorded: %s", exc.__class__.__name__)
+
+
+def record(reply) -> None:
+    """A voice or booking webhook answered with `reply`: record what the caller did and where they went."""
+    _safely(lambda: _events(reply))
+
+
+def booking(result: str) -> None:
+    """A callback booking's result: booked, refused (no data key), limited (daily limit) or failed."""
+    node_id = (request.view_args or {}).get("node_id", "")
+    _safely(lambda: [("callback", node_id, result)])
+
+
+def call_ended(form) -> None:
+    """Twilio's status callback: the call is over (where it was is worked out from its events)."""
+    status = form.get("CallStatus", "")
+    if status in ENDED:
+        _safely(lambda: [("call_ended", "", status)])
+
+
+def _events(reply) -> list[tuple[str, str, str]]:
+    params = twilio_params()
+    endpoint = request.endpoint or ""
+    args = request.view_args or {}
+    node_id = args.get("node_id", "")
+    line = dryrun.line(current_app)
+    flow = line.flow
+    node = flow.nodes.get(node_id)
+    events: list[tuple[str, str, str]] = []
+    if endpoint == "voice.incoming":
+        events.append(("call_started", "", ""))
+    elif endpoint == "voice.dialled":
+        status = params.get("DialCallStatus", "failed")
+        status = status if status in DIAL_STATUSES else "other"
+        number = node.number if isinstance(node, model.Transfer) else ""
+        events.append(("transfer", node_id, f"{number}/{status}"))
+    elif endpoint == "voice.answer" or (endpoint == "callbacks.step" and args.get("step") != "start"):
+        heard = _heard(node, params, reply)
+        if heard:
+            events.append((heard, node_id, ""))
+    moved = endpoint in ("voice.incoming", "voice.enter") or reply.node != node_id
+    if endpoint != "voice.incoming":
+        state = line.engine.state_from_query(request.query_string)
+        left_language_menu = isinstance(node, model.LanguageMenu) and moved
+        if reply.language and (reply.language != state.language or left_language_menu):
+            events.append(("language", "", reply.language))
+    if reply.node and moved:
+        target = flow.nodes.get(reply.node)
+        events.append(("entered", reply.node, target.kind if target is not None else ""))
+    return events
+
+
+def _heard(node, params, reply) -> str:
+    """What an answer to a question was: silence, a wrong key (or words not understood), more time,
+    a key or words the line took. Read from what the line says back, so it stays true to the engine."""
+    if isinstance(node, model.Guidance):
+        return ""  # any key skips guidance; silence lets it play on
+    digits, speech = params.get("Digits", "").strip(), params.get("SpeechResult", "").strip()
+    if not digits and not speech:
+        return "silence"
+    said = {part for utterance in _first_words(reply) for part in utterance.parts}
+    if said & WRONG_MARKERS:
+        return "wrong_key"
+    if MORE_TIME_MARKER in said:
+        return "more_time"
+    return "key" if digits else "words"
+
+
+def _first_words(reply):
+    if not reply.steps:
+        return ()
+    return getattr(reply.steps[0], "utterances", ())
