@@ -85,6 +85,29 @@ def check_flow_and_numbers(config) -> list[Finding]:
                     f'ring {number.spoken} yourself, then set its status to "verified" in flows.yaml',
                 )
             )
+    findings += check_hours(flow)
+    return findings
+
+
+def check_hours(flow, today=None) -> list[Finding]:
+    """Each line's opening hours must hold at least one working day in the next 60 days."""
+    import datetime as dt
+
+    from .line_calendar import days_without_hours
+
+    today = today or dt.date.today()
+    findings = []
+    for hours in flow.settings.hours.values():
+        if days_without_hours(hours, today, 60):
+            findings.append(
+                Finding(
+                    False,
+                    f"line {hours.name} has no opening hours in the next 60 days, so every caller hears it is closed",
+                    f"give hours.{hours.name}.open weekly hours in flows.yaml, or remove closures that cover them",
+                )
+            )
+        else:
+            findings.append(Finding(True, f"line {hours.name} has opening hours in the next 60 days"))
     return findings
 
 

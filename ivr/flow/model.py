@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -32,7 +31,7 @@ class PhoneNumber:
 
 @dataclass(frozen=True)
 class OpeningHours:
-    """When a line is staffed, in its own time zone, with closed holiday dates."""
+    """When a line is staffed, in its own time zone; `holidays` are extra closed dates (bank holidays come from ivr.line_calendar)."""
 
     name: str
     timezone: str
@@ -40,12 +39,10 @@ class OpeningHours:
     holidays: frozenset[dt.date]
 
     def is_open(self, now: dt.datetime) -> bool:
-        """Whether the line is open at `now` (an aware datetime, any zone)."""
-        local = now.astimezone(ZoneInfo(self.timezone))
-        if local.date() in self.holidays:
-            return False
-        moment = local.time()
-        return any(start <= moment < end for start, end in self.open[local.weekday()])
+        """Whether the line is open at `now` (an aware datetime, any zone): weekly hours, bank holidays, closures."""
+        from .. import line_calendar
+
+        return line_calendar.is_open(self, now)
 
 
 @dataclass(frozen=True)

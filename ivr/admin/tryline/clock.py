@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from ... import line_calendar
 from ...flow import model
 
 HOURS = ("open", "closed", "holiday")
@@ -42,7 +43,10 @@ def moment(flow: model.Flow, want: str, after: dt.datetime) -> dt.datetime:
     zone = ZoneInfo(hours.timezone)
     start = after.astimezone(zone).replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     if want == "holiday":
-        for day in sorted(d for d in hours.holidays if d >= start.date()):
+        # Bank holidays come from the line's calendar (ivr.line_calendar), plus any closures.
+        for day in (start.date() + dt.timedelta(days=i) for i in range(400)):
+            if line_calendar.closed_reason(hours, day) is None:
+                continue
             # The middle of the hours the helpline keeps on that weekday any other week.
             for opens, closes in hours.open[day.weekday()]:
                 first = dt.datetime.combine(day, opens, zone)
@@ -52,7 +56,7 @@ def moment(flow: model.Flow, want: str, after: dt.datetime) -> dt.datetime:
     candidate = start
     while candidate - start < SEARCH:
         is_open = hours.is_open(candidate)
-        holiday = candidate.date() in hours.holidays
+        holiday = line_calendar.closed_reason(hours, candidate.astimezone(zone).date()) is not None
         if (want == "open" and is_open) or (want == "closed" and not is_open and not holiday):
             return candidate.astimezone(dt.UTC)
         candidate += STEP
