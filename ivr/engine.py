@@ -147,6 +147,32 @@ def heard_actions(heard: str, table) -> set[str]:
     }
 
 
+# Words checked on every menu before its own choices (prompts' `words:` ids), in order:
+# the first group heard wins. Danger first, so "scared, get me a person" is danger.
+EVERY_MENU = ("every.danger", "every.person")
+# Words that undo a phrase said just after them ("not the police", "dim heddlu").
+NEGATIONS = frozenset({"not", "no", "don", "dont", "never", "isn", "ddim", "nid", "nad", "dim"})
+
+
+def negated(heard: str, start: int) -> bool:
+    """Whether one of the two words before position `start` in `heard` is a negation
+    (the "t" of "don't", heard as "don t", is not counted as a word)."""
+    before = [word for word in heard[:start].split() if word != "t"]
+    return bool(NEGATIONS.intersection(before[-2:]))
+
+
+def heard_unnegated(heard: str, phrases) -> bool:
+    """Whether any of `phrases` is heard in `heard` (normalised) without a negation before it."""
+    for phrase in phrases:
+        needle = _needle(phrase)
+        start = heard.find(needle)
+        while start != -1:
+            if not negated(heard, start):
+                return True
+            start = heard.find(needle, start + 1)
+    return False
+
+
 class Engine:
     """Walks one Flow. Make a new Engine when the flow or its words change."""
 
@@ -289,8 +315,14 @@ class Engine:
 
         `ask(state, preface)` says the menu again after `preface` (prompt ids).
         """
-        action = self.classify(menu, state.language, digits, speech)
         keys = self.settings.keys
+        every = None if digits else self.every_menu(state.language, speech)
+        if every == "every.danger":
+            return self.danger(state.fresh(), now, ask)
+        if every and every.startswith("every.language."):
+            language = every.removeprefix("every.language.")
+            return ask(replace(state.fresh(), language=language), ())
+        action = keys.person if every == "every.person" else self.classify(menu, state.language, digits, speech)
         if action is None:
             silences = state.silences + 1
             if silences == 1:
@@ -311,6 +343,31 @@ class Engine:
         if action == keys.person:
             return self.to_person(state.fresh(), now)
         return action
+
+    def every_menu(self, language: str, speech: str) -> str | None:
+        """The words-on-every-menu group heard in `speech` (see EVERY_MENU), if any:
+        danger, a person, or another language's name (switching to it)."""
+        heard = normalise(speech or "")
+        if not heard.strip():
+            return None
+        for word_id in EVERY_MENU:
+            if heard_unnegated(heard, self._words(language, word_id)):
+                return word_id
+        for other in self.settings.languages:
+            word_id = f"every.language.{other}"
+            if other != language and heard_unnegated(heard, self._words(language, word_id)):
+                return word_id
+        return None
+
+    def danger(self, state: CallState, now, ask) -> Reply:
+        """Danger words: the 999 reminder and the police line (its transfer says the
+        reminder first); a flow with no police line repeats the reminder and the menu."""
+        police = sorted(
+            n.id for n in self.flow.nodes.values() if isinstance(n, model.Transfer) and n.number == "police"
+        )
+        if police:
+            return self.enter(police[0], state, now)
+        return ask(state, ("transfer.police_danger",))
 
     def to_person(self, state: CallState, now, *preface: str) -> Reply:
         """Towards a person: the helpline if open, else its number and a callback."""
