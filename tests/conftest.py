@@ -68,6 +68,9 @@ def running_app(config: dict):
     upgrade(config["IVR_DATABASE_URL"])
     app = create_app(config)
     yield app
+    recorder = app.extensions.get("ivr.journey")
+    if recorder is not None:  # its writer thread would else open a connection after the dispose below, and leak it
+        recorder.flush()
     app.extensions["ivr.db"].dispose()
 
 
