@@ -139,3 +139,14 @@ def test_the_command_groups_share_one_instance_module_and_never_import_the_main_
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_ivr_command_does_not_import_prometheus_client():
+    """`ivr serve` sets prometheus_client's multiprocess folder before its first import; a module that
+    imports it at the top, reached from ivr.cli, makes /metrics count one worker only."""
+    import subprocess
+    import sys
+
+    code = "import sys, ivr.cli; assert 'prometheus_client' not in sys.modules"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -24,7 +24,7 @@ from flask import current_app, request
 from .. import dryrun
 from ..flow import model
 from ..signature import twilio_params
-from .recorder import DROPPED, Recorder, digest_key
+from .recorder import Recorder, counted, digest_key
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def _safely(build) -> None:
     try:
         recorder.add(_rows(recorder, build()))
     except Exception as exc:
-        DROPPED.inc()
+        counted("dropped")
         log.warning("journey events not recorded: %s", exc.__class__.__name__)
 
 

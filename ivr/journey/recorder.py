@@ -16,7 +16,6 @@ import queue
 import threading
 import time
 
-from prometheus_client import Counter
 from sqlalchemy import insert
 
 from .models import JourneyEvent
@@ -25,11 +24,14 @@ _INSERT = insert(JourneyEvent.__table__)
 
 log = logging.getLogger(__name__)
 
-DROPPED = Counter(
-    "ivr_journey_events_dropped_total",
-    "Journey events for reports dropped (the database refused them, or too many waited): reports undercount",
-)
-WRITTEN = Counter("ivr_journey_events_written_total", "Journey events for reports written to the database")
+
+
+def counted(name: str, amount: int = 1) -> None:
+    """Count events in /metrics (`dropped` or `written`). prometheus_client is imported here, not at the top:
+    `ivr serve` must set its multiprocess folder before the first import (see ivr/serve.py)."""
+    from .. import metrics
+
+    (metrics.JOURNEY_DROPPED if name == "dropped" else metrics.JOURNEY_WRITTEN).inc(amount)
 
 BATCH = 2000  # events in one INSERT at most
 GATHER_SECONDS = 0.5  # how long the writer gathers events before one insert
@@ -68,7 +70,7 @@ class Recorder:
         try:
             self._queue.put_nowait(rows)
         except queue.Full:
-            DROPPED.inc(len(rows))
+            counted("dropped", len(rows))
             return
         with self._lock:
             if self._thread is None:
@@ -117,7 +119,7 @@ class Recorder:
         try:
             with self.db.engine.begin() as connection:  # Core, not the ORM: a plain executemany
                 connection.execute(_INSERT, rows)
-            WRITTEN.inc(len(rows))
+            counted("written", len(rows))
         except Exception as exc:  # the writer must outlive any fault: drop, count, carry on
-            DROPPED.inc(len(rows))
+            counted("dropped", len(rows))
             log.warning("journey events dropped (%d): %s", len(rows), exc.__class__.__name__)
