@@ -1,5 +1,0 @@
-"""`python -m ivr` is the `ivr` command."""
-
-from .cli import main
-
-main()
