@@ -10,6 +10,7 @@ schema without the staff tables) the files are the truth, and `source` says so.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,20 +97,37 @@ def _fetch_recordings(session, config, recordings) -> None:
                 store.write(digest, audio, store.recordings)
 
 
+@contextlib.contextmanager
+def _clip_session(config):
+    """A session on the database that holds published clips, or None when there is none to use yet
+    (no database URL, no database, or not migrated as far as the `audio_clip` table)."""
+    url = config.get("IVR_DATABASE_URL")
+    if not url or not _database_exists(url):
+        yield None
+        return
+    engine = _engine(url)
+    try:
+        if not inspect(engine).has_table("audio_clip"):
+            yield None
+        else:
+            with Session(engine) as session:
+                yield session
+    finally:
+        engine.dispose()
+
+
 def fetch_clips(config, names: set[str], store) -> int:
     """Copy published clips the database holds and `store` lacks; returns how many."""
-    url = config.get("IVR_DATABASE_URL")
     wanted = sorted(n for n in names if not store.has(n))
-    if not wanted or not url or not _database_exists(url):
+    if not wanted:
         return 0
     from .admin.models import AudioClip
 
-    engine = _engine(url)
     count = 0
     try:
-        if not inspect(engine).has_table("audio_clip"):
-            return 0
-        with Session(engine) as session:
+        with _clip_session(config) as session:
+            if session is None:
+                return 0
             for start in range(0, len(wanted), 200):
                 rows = session.execute(
                     select(AudioClip.name, AudioClip.audio).where(AudioClip.name.in_(wanted[start : start + 200]))
@@ -119,24 +137,20 @@ def fetch_clips(config, names: set[str], store) -> int:
                     count += 1
     except SQLAlchemyError:
         return count
-    finally:
-        engine.dispose()
     return count
 
 
 def keep_clips(config, names: set[str], store) -> int:
     """Store rendered clips of published words in the database, so every server has them; returns how many."""
-    url = config.get("IVR_DATABASE_URL")
-    if not names or not url or not _database_exists(url):
+    if not names:
         return 0
     from .admin.models import AudioClip
 
-    engine = _engine(url)
     count = 0
     try:
-        if not inspect(engine).has_table("audio_clip"):
-            return 0
-        with Session(engine) as session:
+        with _clip_session(config) as session:
+            if session is None:
+                return 0
             present = set(session.scalars(select(AudioClip.name).where(AudioClip.name.in_(sorted(names)))))
             for name in sorted(names - present):
                 path = store.path(name)
@@ -146,6 +160,4 @@ def keep_clips(config, names: set[str], store) -> int:
             session.commit()
     except SQLAlchemyError:
         return 0
-    finally:
-        engine.dispose()
     return count
