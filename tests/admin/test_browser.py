@@ -13,13 +13,11 @@ import datetime as dt
 import json
 import os
 import shutil
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from werkzeug.serving import make_server
 
 from ivr import create_app
 from ivr.admin import sound
@@ -28,6 +26,7 @@ from ivr.db import upgrade
 
 from ..conftest import Caller
 from ..helpers import staff as staff_helpers
+from ..helpers.live import serving
 from .axe import axe_script, ensure_axe
 from .conftest import PASSWORD
 
@@ -91,14 +90,8 @@ def server(tmp_path_factory, request):
         for role in ("editor", "caseworker", "admin"):
             staff_helpers.enrol(session, add_staff(session, f"{role}@example.org", role, PASSWORD))
         add_staff(session, "new.caseworker@example.org", "caseworker", PASSWORD)  # sets up two-step in a test
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    app.base_url = f"http://127.0.0.1:{httpd.server_port}"
-    yield app
-    httpd.shutdown()
-    thread.join(5)
-    httpd.server_close()
+    with serving(app):
+        yield app
     sound.shutdown()
     app.extensions["ivr.db"].dispose()
 

@@ -11,17 +11,16 @@ import concurrent.futures as futures
 import multiprocessing
 import os
 import shutil
-import threading
 
 import pytest
 from cryptography.fernet import Fernet
-from werkzeug.serving import make_server
 
 from ivr import create_app
 from ivr.admin import sound
 from ivr.admin.accounts import add_staff
 from ivr.db import upgrade
 
+from ..helpers.live import serving
 from .conftest import PASSWORD
 from .test_browser import CHROMIUM, LAUNCH_ARGS, _missing, axe_violations, sign_in, wait_until
 
@@ -94,15 +93,9 @@ def server(tmp_path_factory):
     with app.extensions["ivr.db"].session() as session:
         for role in ("editor", "admin"):
             add_staff(session, f"{role}@example.org", role, PASSWORD)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    app.base_url = f"http://127.0.0.1:{httpd.server_port}"
     app.flow_file = flow_dir / "flows.yaml"
-    yield app
-    httpd.shutdown()
-    thread.join(5)
-    httpd.server_close()
+    with serving(app):
+        yield app
     sound.shutdown()
     app.extensions["ivr.db"].dispose()
 
