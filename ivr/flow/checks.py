@@ -24,6 +24,7 @@ SYSTEM_PROMPTS = (
     "sys.silence.first",
     "sys.silence.again",
     "sys.silence.person",
+    "sys.silence.end",
     "sys.wrong_key",
     "sys.not_understood",
     "sys.wrong_key.person",
