@@ -108,7 +108,9 @@ class CallbackQueue:
             now = self.app.config["IVR_CLOCK"]()
             age = max(0.0, (now - (oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo))).total_seconds())
         yield GaugeMetricFamily(
-            "ivr_callbacks_oldest_open_seconds", "Age of the oldest callback request not yet closed (0: none)", value=age
+            "ivr_callbacks_oldest_open_seconds",
+            "Age of the oldest callback request not yet closed (0: none)",
+            value=age,
         )
 
 

@@ -33,8 +33,10 @@ def requirements() -> list[Requirement]:
 
 
 def out_of_step(wrong: list[str]) -> str:
-    return "requirements.lock is out of step with pyproject.toml; regenerate it with\n  .venv/bin/" + REGENERATE + (
-        "\n" + "\n".join(wrong)
+    return (
+        "requirements.lock is out of step with pyproject.toml; regenerate it with\n  .venv/bin/"
+        + REGENERATE
+        + ("\n" + "\n".join(wrong))
     )
 
 
@@ -47,7 +49,9 @@ def test_the_lock_file_pins_every_dependency_within_pyproject_bounds():
         if not versions:
             wrong.append(f"{requirement.name} is not in requirements.lock")
         elif not any(requirement.specifier.contains(v, prereleases=True) for v in versions):
-            wrong.append(f"{requirement.name}: locked {', '.join(versions)}, pyproject.toml asks {requirement.specifier}")
+            wrong.append(
+                f"{requirement.name}: locked {', '.join(versions)}, pyproject.toml asks {requirement.specifier}"
+            )
         for extra in requirement.extras:  # psycopg[binary] pins psycopg-binary
             if canonicalize_name(f"{requirement.name}-{extra}") not in locked:
                 wrong.append(f"{requirement.name}[{extra}]: {requirement.name}-{extra} is not in requirements.lock")

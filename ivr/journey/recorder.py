@@ -25,13 +25,13 @@ _INSERT = insert(JourneyEvent.__table__)
 log = logging.getLogger(__name__)
 
 
-
 def counted(name: str, amount: int = 1) -> None:
     """Count events in /metrics (`dropped` or `written`). prometheus_client is imported here, not at the top:
     `ivr serve` must set its multiprocess folder before the first import (see ivr/serve.py)."""
     from .. import metrics
 
     (metrics.JOURNEY_DROPPED if name == "dropped" else metrics.JOURNEY_WRITTEN).inc(amount)
+
 
 BATCH = 2000  # events in one INSERT at most
 GATHER_SECONDS = 0.5  # how long the writer gathers events before one insert
