@@ -148,8 +148,9 @@ def heard_actions(heard: str, table) -> set[str]:
 
 
 # Words checked on every menu before its own choices (prompts' `words:` ids), in order:
-# the first group heard wins. Danger first, so "scared, get me a person" is danger.
-EVERY_MENU = ("every.danger", "every.person")
+# the first group heard wins. Danger first, so "scared, get me a person" is danger; a
+# callback before a person, so "can someone call me back" books one.
+EVERY_MENU = ("every.danger", "every.callback", "every.person")
 # Words that undo a phrase said just after them ("not the police", "dim heddlu").
 NEGATIONS = frozenset({"not", "no", "don", "dont", "never", "isn", "ddim", "nid", "nad", "dim"})
 
@@ -322,6 +323,11 @@ class Engine:
         if every and every.startswith("every.language."):
             language = every.removeprefix("every.language.")
             return ask(replace(state.fresh(), language=language), ())
+        if every == "every.callback":
+            booking = self.callback_target(menu)
+            if booking is not None:
+                return self.enter(booking, state.fresh(), now)
+            every = None  # a booking's own question: the words are taken as an answer to it
         action = keys.person if every == "every.person" else self.classify(menu, state.language, digits, speech)
         if action is None:
             silences = state.silences + 1
@@ -346,7 +352,7 @@ class Engine:
 
     def every_menu(self, language: str, speech: str) -> str | None:
         """The words-on-every-menu group heard in `speech` (see EVERY_MENU), if any:
-        danger, a person, or another language's name (switching to it)."""
+        danger, a callback, a person, or another language's name (switching to it)."""
         heard = normalise(speech or "")
         if not heard.strip():
             return None
@@ -368,6 +374,17 @@ class Engine:
         if police:
             return self.enter(police[0], state, now)
         return ask(state, ("transfer.police_danger",))
+
+    def callback_target(self, menu: model.Menu) -> str | None:
+        """Where "call me back" goes from `menu`: its own choice that books a callback, else the
+        flow's callback booking; None inside a booking (its questions are not nodes of the tree)."""
+        if menu.id not in self.flow.nodes:
+            return None
+        for choice in menu.choices:
+            if isinstance(self.flow.nodes.get(choice.goto), model.Callback):
+                return choice.goto
+        bookings = sorted(n.id for n in self.flow.nodes.values() if isinstance(n, model.Callback))
+        return bookings[0] if bookings else None
 
     def to_person(self, state: CallState, now, *preface: str) -> Reply:
         """Towards a person: the helpline if open, else its number and a callback."""

@@ -12,7 +12,8 @@ from .conftest import Caller
 
 # (language, menu, what the caller says, what it must reach): "danger" is the 999
 # reminder and the police line; "person" is the same as key 0; "welsh"/"english" is the
-# same menu in that language; a digit is the same as pressing that key.
+# same menu in that language; "callback" is the callback booking (a menu's own choice
+# that books one, when it has one); a key is the same as pressing that key.
 PHRASES = [
     ("en-GB", "main", "police", "danger"),
     ("en-GB", "main", "999", "danger"),
@@ -43,6 +44,15 @@ PHRASES = [
     ("en-GB", "main", "Cymraeg please", "welsh"),
     ("en-GB", "help_menu", "in Welsh", "welsh"),
     ("en-GB", "protection_menu", "call me back", "1"),
+    ("en-GB", "main", "call me back", "callback"),
+    ("en-GB", "main", "can someone call me back please", "callback"),
+    ("en-GB", "main", "I'd like a callback", "callback"),
+    ("en-GB", "help_menu", "could you ring me back", "callback"),
+    ("en-GB", "prison_menu", "call back", "callback"),
+    ("en-GB", "release_menu", "phone me back later", "callback"),
+    ("en-GB", "police_unavailable", "call me back", "callback"),
+    ("en-GB", "main", "not a call back, I want to talk to someone", "person"),
+    ("en-GB", "main", "go back", "#"),
     ("cy-GB", "main", "heddlu", "danger"),
     ("cy-GB", "main", "naw naw naw", "danger"),
     ("cy-GB", "main", "argyfwng", "danger"),
@@ -58,6 +68,11 @@ PHRASES = [
     ("cy-GB", "main", "carchar", "2"),
     ("cy-GB", "main", "nid yr heddlu, carchar", "2"),
     ("cy-GB", "protection_menu", "ffonio fi'n ôl", "1"),
+    ("cy-GB", "main", "ffonio fi'n ôl", "callback"),
+    ("cy-GB", "main", "galwad yn ôl os gwelwch yn dda", "callback"),
+    ("cy-GB", "help_menu", "allwch chi ffonio fi yn ôl", "callback"),
+    ("cy-GB", "release_menu", "call me back", "callback"),
+    ("cy-GB", "main", "yn ôl", "#"),
 ]
 
 
@@ -79,6 +94,8 @@ def test_said_on_a_menu_reaches(shared_client, language, menu, said, reach):
         danger = {"en-GB": "hang up and call 999", "cy-GB": "ffoniwch 999"}[language]
         assert danger in answer.text
         assert answer.root.find("Dial") is not None
+    elif reach == "callback":
+        want = enter(expected, "callback", language)
     elif reach in ("welsh", "english"):
         want = enter(expected, menu, {"welsh": "cy-GB", "english": "en-GB"}[reach])
     else:
