@@ -109,7 +109,7 @@ def incoming():
         metrics.CALLS.inc()
     at = now()
     reply = current.engine.start(at)
-    journey.record(reply)
+    journey.record(reply, current)
     return twiml(current.twiml.render(reply, since=silence.last_input({}, at, heard=True)))
 
 
@@ -119,7 +119,7 @@ def enter(node_id):
     current, state, node_id = state_and_node(node_id)
     at = now()
     reply = current.engine.enter(node_id, state, at)
-    journey.record(reply)
+    journey.record(reply, current, state)
     return twiml(current.twiml.render(reply, caller_id(), silence.last_input(request.args, at, heard=False)))
 
 
@@ -132,7 +132,7 @@ def answer(node_id):
     at = now()
     since = silence.last_input(request.args, at, heard=bool(digits.strip() or speech.strip()))
     reply = current.engine.answer(node_id, state, digits, speech, at, silence.quiet_for(since, at))
-    journey.record(reply)
+    journey.record(reply, current, state)
     return twiml(current.twiml.render(reply, caller_id(), since))
 
 
@@ -146,7 +146,7 @@ def dialled(node_id):
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
     at = now()
     reply = current.engine.dial_result(node_id, state, status, at)
-    journey.record(reply)
+    journey.record(reply, current, state)
     # Not an input of the caller's: a silent caller put through to a line nobody answers still reaches the end.
     return twiml(current.twiml.render(reply, caller_id(), silence.last_input(request.args, at, heard=False)))
 
