@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import FlowError
 from . import model
-from .targets import nearest
+from .targets import did_you_mean, nearest
 from .yamlfile import Document, Problem, load_file, load_text
 
 # kind -> (required keys, optional keys); "kind" itself is always required.
@@ -146,7 +146,8 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
     if default_language not in languages:
         r.problem(
             path + ("default_language",),
-            f"default_language {default_language!r} is not one of settings.languages ({_allowed(languages)})",
+            f"default_language {default_language!r} is not one of settings.languages ({_allowed(languages)})"
+            + did_you_mean(str(default_language), languages),
         )
 
     timeouts = r.mapping(s.get("timeouts", {}), path + ("timeouts",), "settings.timeouts")
