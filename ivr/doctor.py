@@ -90,6 +90,26 @@ def check_flow_and_numbers(config) -> list[Finding]:
                 )
             )
     findings += check_hours(flow)
+    findings += check_speech(flow)
+    return findings
+
+
+def check_speech(flow) -> list[Finding]:
+    """Each language: whether its menus take words as well as keys (flows.yaml `speech`)."""
+    findings = []
+    for code, language in flow.settings.languages.items():
+        if language.speech:
+            findings.append(
+                Finding(True, f"{code}: menus take keys and words (speech recognition in {language.speech_language})")
+            )
+        else:
+            findings.append(
+                Finding(
+                    True,
+                    f"{code}: menus take keys only (speech: false in flows.yaml); callers are never asked to speak. "
+                    f"Set speech: true only after a live call shows Twilio understands words in {language.speech_language}",
+                )
+            )
     return findings
 
 

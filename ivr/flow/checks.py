@@ -86,6 +86,12 @@ def used_prompts(flow: model.Flow) -> dict[str, list[model.Node]]:
         used.setdefault(f"sys.press.{n}", [])
     for prompt_id in SYSTEM_PROMPTS:
         used.setdefault(prompt_id, [])
+    # A prompt's "You can also say..." companion is said with it, where the line listens for words.
+    written = {pid for texts in flow.prompts.texts.values() for pid in texts}
+    for prompt_id in list(used):
+        companion = f"{prompt_id}{model.SPEECH_COMPANION}"
+        if companion in written:
+            used.setdefault(companion, used[prompt_id])
     return used
 
 
@@ -371,6 +377,8 @@ def _check_prompts(flow: model.Flow, context: dict, problems: list[Problem]):
             texts = prompts.texts[code]
             if prompt_id in texts:
                 continue
+            if prompt_id.endswith(model.SPEECH_COMPANION) and not flow.settings.languages[code].speech:
+                continue  # a keys-only language never says it
             fallback = prompts.fallback.get(code)
             if fallback and prompt_id in prompts.texts.get(fallback, {}):
                 problems.append(
