@@ -7,8 +7,9 @@ journey events off and on, under valgrind's callgrind, which counts every instru
 thread (the writer thread included). Each mode runs twice, with 0 and with `--requests`
 measured requests after the same start-up and warm-up; the difference divided by the requests
 is the cost of one webhook, with everything it records written to the database (one
-transaction, by a flush at the end of both runs, as the writer's 0.5 s batches amortise it at real speed). It prints instructions per webhook off and on, and the ratio on/off
-(target: at most 1.05).
+transaction, by a flush at the end of both runs, as the writer's 0.5 s batches amortise it at
+real speed). It prints instructions per webhook off and on, and the ratio on/off (target: at
+most 1.05).
 
     apt-get install -y valgrind                 # once
     .venv/bin/python bench/journey_cost.py      # about 5 minutes: callgrind is ~50x slower than the CPU
