@@ -58,6 +58,10 @@ def default_config(instance_path: str) -> dict:
         "IVR_DATA_KEY": _env("IVR_DATA_KEY"),  # seals callback numbers; unset: the instance folder's local key
         "IVR_RETENTION_DAYS": _env("IVR_RETENTION_DAYS", "90"),
         "IVR_BOOKINGS_PER_NUMBER_PER_DAY": _env("IVR_BOOKINGS_PER_NUMBER_PER_DAY", "3"),
+        # A callback is due this many working days after booking; the caller is told the same figure.
+        "IVR_CALLBACK_WORKING_DAYS": _env("IVR_CALLBACK_WORKING_DAYS", "2"),
+        # Failed attempts to ring a caller back before the request closes as "could not reach".
+        "IVR_CALLBACK_MAX_ATTEMPTS": _env("IVR_CALLBACK_MAX_ATTEMPTS", "3"),
         "IVR_METRICS_TOKEN": _env("IVR_METRICS_TOKEN"),
         "IVR_CLOCK": lambda: dt.datetime.now(dt.UTC),
         # Twilio's webhook bodies are a few KB; anything larger is refused with 413.

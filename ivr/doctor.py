@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from .flow import read_flow
 from .flow.checks import check_flow
+from .flow.placeholders import placeholder
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ def check_flow_and_numbers(config) -> list[Finding]:
         ]
     findings = [Finding(True, f"the call tree passes its checks ({len(flow.nodes)} nodes)")]
     for number in flow.settings.numbers.values():
-        if number.verified:
+        stand_in = placeholder(number.name, number.e164)
+        if stand_in is not None:  # refused even when marked verified: the status cannot make it ring anyone
+            findings.append(Finding(False, f"number {number.name} is a placeholder: {stand_in.why}", stand_in.fix))
+        elif number.verified:
             findings.append(Finding(True, f"number {number.name} {number.e164} is marked verified"))
         else:
             findings.append(

@@ -20,6 +20,7 @@ import click
 import requests
 from twilio.request_validator import RequestValidator
 
+KEYS = "0123456789*#"
 HELP = "keys 0-9 * #, s = stay silent, say WORDS = speak, q = hang up"
 DIAL_OUTCOMES = ("completed", "busy", "no-answer", "failed")
 
@@ -72,13 +73,50 @@ def spoken_text(element: ET.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+class Keypad:
+    """What one <Gather> asks of the keypad, and what Twilio sends for the keys pressed there.
+
+    A menu (`numDigits="1"`) takes the first key and no more. A number (no `numDigits`) takes keys
+    until `finishOnKey` (#), which Twilio leaves out, or until the caller stops (the timeout):
+    so a 0 that starts a number is a digit, never "a person".
+    """
+
+    def __init__(self, gather: ET.Element | None = None):
+        attrs = gather.attrib if gather is not None else {}
+        self.num_digits = int(attrs["numDigits"]) if attrs.get("numDigits", "").isdigit() else None
+        self.finish = attrs.get("finishOnKey", "#") if gather is not None else ""
+        self.number = gather is not None and self.num_digits is None
+
+    def take(self, keys: str) -> tuple[str, bool]:
+        """(the digits Twilio sends, whether the gather is over) after `keys` were pressed."""
+        if self.finish and self.finish in keys:
+            return keys[: keys.index(self.finish)], True
+        if self.num_digits is not None:
+            return keys[: self.num_digits], len(keys) >= self.num_digits
+        return keys, False
+
+    @property
+    def hint(self) -> str:
+        end = f", then {self.finish}" if self.finish else ""
+        return f"type the number{end}; Enter alone = stay silent; q = hang up"
+
+
+def _keys_only(text: str) -> bool:
+    return bool(text) and all(ch in KEYS for ch in text)
+
+
 class Script:
-    """Input from --keys: '1 * 0 s say:more_time dial:busy'."""
+    """Input from --keys: '1 * 0 s say:more_time dial:busy'.
+
+    At a number entry, tokens are keys pressed one after another ('07911 123456#' is one number) until
+    the finishing key (#) or an `s` (the caller stops and Twilio's timeout sends what was keyed).
+    """
 
     def __init__(self, text: str):
         self.tokens = text.split()
 
-    def next_input(self):
+    def next_input(self, gather: ET.Element | None = None):
+        keypad = Keypad(gather)
         if not self.tokens:
             return ("hangup", "")
         token = self.tokens.pop(0)
@@ -86,7 +124,16 @@ class Script:
             return ("silence", "")
         if token.startswith("say:"):
             return ("speech", token[4:].replace("_", " "))
-        return ("digits", token)
+        if not keypad.number:
+            return ("digits", keypad.take(token)[0] if gather is not None else token)
+        pressed = token
+        while True:
+            digits, done = keypad.take(pressed)
+            if done or not self.tokens or not _keys_only(self.tokens[0]):
+                if self.tokens and self.tokens[0] == "s" and not done:
+                    self.tokens.pop(0)  # the pause that ends the number: Twilio's timeout
+                return ("digits", digits) if digits else ("silence", "")
+            pressed += self.tokens.pop(0)
 
     def dial_outcome(self):
         if self.tokens and self.tokens[0].startswith("dial:"):
@@ -95,20 +142,26 @@ class Script:
 
 
 class Terminal:
-    """Input typed by a person."""
+    """Input typed by a person: one key at a menu, a whole number (ended by #, or Enter) at a number entry."""
 
-    def next_input(self):
+    def next_input(self, gather: ET.Element | None = None):
+        keypad = Keypad(gather)
+        hint = keypad.hint if keypad.number else HELP
         while True:
-            text = click.prompt(f"  [{HELP}]", default="s", show_default=False).strip()
+            text = click.prompt(f"  [{hint}]", default="s", show_default=False).strip()
             if text in ("q", "quit"):
                 return ("hangup", "")
             if text in ("s", ""):
                 return ("silence", "")
             if text.startswith("say "):
                 return ("speech", text[4:])
-            if len(text) == 1 and text in "0123456789*#":
+            if keypad.number and _keys_only(text):
+                # Enter without the finishing key is the caller stopping: Twilio's timeout sends the keys.
+                digits = keypad.take(text)[0]
+                return ("digits", digits) if digits else ("silence", "")
+            if len(text) == 1 and text in KEYS:
                 return ("digits", text)
-            click.echo(f"  {HELP}")
+            click.echo(f"  {hint}")
 
     def dial_outcome(self):
         return click.prompt("  the transfer", type=click.Choice(DIAL_OUTCOMES), default="completed")
@@ -184,7 +237,7 @@ def run_call(caller: Caller, entry_url: str, source, echo=click.echo, voice: Voi
                 for inner in verb:
                     hear(inner)
                 flush()
-                kind, value = source.next_input()
+                kind, value = source.next_input(verb)
                 out(f"YOU: {value if kind != 'silence' else '(silence)'}" if kind != "hangup" else "YOU: (hang up)")
                 if kind == "hangup":
                     return transcript

@@ -108,7 +108,7 @@ def incoming():
     if not dryrun.active():
         metrics.CALLS.inc()
     reply = current.engine.start(now())
-    journey.record(reply)
+    journey.record(reply, current)
     return twiml(current.twiml.render(reply))
 
 
@@ -117,7 +117,7 @@ def enter(node_id):
     """A redirect into a node of the call tree."""
     current, state, node_id = state_and_node(node_id)
     reply = current.engine.enter(node_id, state, now())
-    journey.record(reply)
+    journey.record(reply, current, state)
     return twiml(current.twiml.render(reply, caller_id()))
 
 
@@ -128,7 +128,7 @@ def answer(node_id):
     digits = twilio_params().get("Digits", "")
     speech = twilio_params().get("SpeechResult", "")
     reply = current.engine.answer(node_id, state, digits, speech, now())
-    journey.record(reply)
+    journey.record(reply, current, state)
     return twiml(current.twiml.render(reply, caller_id()))
 
 
@@ -141,7 +141,7 @@ def dialled(node_id):
         metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
     reply = current.engine.dial_result(node_id, state, status, now())
-    journey.record(reply)
+    journey.record(reply, current, state)
     return twiml(current.twiml.render(reply, caller_id()))
 
 

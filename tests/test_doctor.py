@@ -33,19 +33,47 @@ def test_missing_token_is_a_problem_with_a_fix():
     assert "auth token" in finding.fix
 
 
-def test_unverified_numbers_are_problems(tmp_path):
+def test_the_shipped_numbers_are_refused_as_placeholders(tmp_path):
     findings = check_flow_and_numbers({"IVR_FLOW": str(ROOT / "flows.yaml"), "IVR_PROMPTS": str(ROOT / "prompts")})
     assert findings[0].ok
+    refused = {f.what.split()[1]: f for f in findings if not f.ok}
+    assert set(refused) == {"helpline", "police"}
+    assert "is a placeholder: +442079460101 is in Ofcom's drama range" in refused["police"].what
+    assert "local police force's non-emergency switchboard number in e164" in refused["police"].fix
+    assert "the number this line ships with" in refused["helpline"].what
+
+
+def shipped_copy(tmp_path, *changes):
+    shutil.copytree(ROOT / "prompts", tmp_path / "prompts")
+    text = (ROOT / "flows.yaml").read_text()
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    (tmp_path / "flows.yaml").write_text(text)
+    return {"IVR_FLOW": str(tmp_path / "flows.yaml"), "IVR_PROMPTS": None}
+
+
+def test_placeholders_are_refused_even_when_marked_verified(tmp_path):
+    config = shipped_copy(tmp_path, ("status: verify before going live", "status: verified"))
+    [finding] = check_flow_and_numbers(config)
+    assert not finding.ok
+    assert "number helpline is marked verified, but +448457585112 is the number this line ships with" in finding.what
+
+
+# Valid UK numbers outside the drama ranges, standing in for an operator's real ones; never dialled.
+REAL = (('e164: "+448457585112"', 'e164: "+443000606699"'), ('e164: "+442079460101"', 'e164: "+442079461101"'))
+
+
+def test_real_numbers_not_yet_rung_are_problems(tmp_path):
+    findings = check_flow_and_numbers(shipped_copy(tmp_path, *REAL))
     unverified = [f for f in findings if not f.ok]
     assert {f.what.split()[1] for f in unverified} == {"helpline", "police"}
     assert all('set its status to "verified"' in f.fix for f in unverified)
 
 
-def test_verified_numbers_pass(tmp_path):
-    shutil.copytree(ROOT / "prompts", tmp_path / "prompts")
-    text = (ROOT / "flows.yaml").read_text().replace("status: verify before going live", "status: verified")
-    (tmp_path / "flows.yaml").write_text(text)
-    findings = check_flow_and_numbers({"IVR_FLOW": str(tmp_path / "flows.yaml"), "IVR_PROMPTS": None})
+def test_real_numbers_marked_verified_pass(tmp_path):
+    config = shipped_copy(tmp_path, *REAL, ("status: verify before going live", "status: verified"))
+    findings = check_flow_and_numbers(config)
     assert all(f.ok for f in findings), [str(f) for f in findings]
 
 

@@ -107,3 +107,74 @@ def test_ivr_call_to_nothing_says_so(runner, monkeypatch):
     )
     assert result.exit_code == 1
     assert f"cannot reach the line at http://127.0.0.1:{port}: is `ivr serve` running?" in result.output
+
+
+# --- Number entry as Twilio takes it (issue 14, item 9) ------------------------------------------------------------
+# The booking asks for a number "then press hash": Twilio gathers keys until # and sends them without it; a key
+# pressed at a one-key menu is just that key. The simulator must do the same, in scripts and at the terminal.
+
+TO_NUMBER_ENTRY = "1 1 4 1 1 1"  # English, past the keys, to protection, past it, a callback, past its introduction
+
+
+@pytest.fixture
+def booking_client(tmp_path, clock):
+    """A line that books callbacks (a data key), rung by a withheld caller so it asks for a number."""
+    from cryptography.fernet import Fernet
+
+    from .conftest import line_config, running_app
+
+    config = line_config(tmp_path, clock, IVR_DATA_KEY=Fernet.generate_key().decode())
+    for app in running_app(config):
+        yield app.test_client()
+
+
+def heard_back(transcript):
+    """The line's words after the number was keyed: the read-back ("I heard zero seven nine one one, ...")."""
+    return [line for line in transcript if line.startswith("LINE: I heard")]
+
+
+@pytest.mark.parametrize(
+    "keyed",
+    [
+        pytest.param("07911123456#", id="one-token-then-hash"),
+        pytest.param("0 7 9 1 1 1 2 3 4 5 6 #", id="key-by-key-then-hash"),
+        pytest.param("0791112 3456#", id="in-two-goes"),
+        pytest.param("07911123456 s", id="no-hash-then-the-timeout"),
+    ],
+)
+def test_a_number_keyed_the_way_the_prompt_says_is_read_back(booking_client, keyed):
+    transcript = call(booking_client, f"{TO_NUMBER_ENTRY} {keyed}", from_number="")
+    assert transcript[-1] == "YOU: (hang up)"
+    (read_back,) = heard_back(transcript)
+    assert "I heard zero seven nine one one, one two three, four five six." in read_back
+    assert not any("too short" in line for line in transcript)
+
+
+def test_a_zero_that_starts_a_number_is_a_digit_not_a_person(booking_client):
+    transcript = call(booking_client, f"{TO_NUMBER_ENTRY} 0 7 9 1 1 1 2 3 4 5 6 #", from_number="")
+    assert not any("Putting you through" in line for line in transcript)
+    assert heard_back(transcript)
+
+
+def test_zero_then_hash_alone_still_asks_for_a_person(booking_client):
+    transcript = call(booking_client, f"{TO_NUMBER_ENTRY} 0# dial:busy", from_number="")
+    assert "LINE: [connecting you to +448457585112]" in transcript
+
+
+def test_a_menu_takes_one_key_as_twilio_does(client):
+    """Keys typed together at a one-key menu: Twilio takes the first and the line hears only that."""
+    transcript = call(client, "1 1 4")
+    assert transcript.count("YOU: 1") == 2
+    with_extra = call(client, "12 1 4")
+    assert with_extra[2] == "YOU: 1"
+    assert with_extra[3:] == transcript[3:]
+
+
+def test_the_terminal_takes_a_whole_number_at_number_entry(booking_client, monkeypatch):
+    typed = iter([*TO_NUMBER_ENTRY.split(), "07911123456#", "q"])
+    monkeypatch.setattr(simulator.click, "prompt", lambda *args, **kwargs: next(typed))
+    caller = simulator.Caller("", TOKEN, "", session=FlaskSession(booking_client))
+    lines = []
+    simulator.run_call(caller, f"{PUBLIC_URL}/voice", simulator.Terminal(), echo=lines.append)
+    assert heard_back(lines)
+    assert "YOU: 07911123456" in lines  # what Twilio sends: the keys without the #

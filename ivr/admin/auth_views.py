@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from . import accounts, audit, bp, signin
 from .access import db, requires
 from .models import ROLES, Staff
+from .paging import page_number
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -127,11 +126,7 @@ def staff_active(staff_id):
 @requires("accounts")
 def audit_trail():
     """The audit trail, newest first (admins)."""
-    raw = request.args.get("page", "1")
-    # Only plain page numbers: 1e29 is not one, and 10**29 would overflow the database's offset.
-    if not re.fullmatch(r"[0-9]{1,7}", raw) or int(raw) < 1:
-        abort(404)
-    page = int(raw)
+    page = page_number(request.args.get("page"))
     with db().session() as s:
         events = audit.recent(s, limit=100, offset=(page - 1) * 100)
     return render_template("admin/audit.html", events=events, page=page)

@@ -36,15 +36,26 @@ def per_number_per_day(value) -> int:
     return whole_number("IVR_BOOKINGS_PER_NUMBER_PER_DAY", value)
 
 
+def working_days(value) -> int:
+    """IVR_CALLBACK_WORKING_DAYS: working days after booking that a callback is due (at least 1)."""
+    return whole_number("IVR_CALLBACK_WORKING_DAYS", value, " of working days")
+
+
+def max_attempts(value) -> int:
+    """IVR_CALLBACK_MAX_ATTEMPTS: failed attempts before a request closes as "could not reach"."""
+    return whole_number("IVR_CALLBACK_MAX_ATTEMPTS", value)
+
+
 def make_store(config, instance_path, db):
     """The CallbackStore for a config (the app's, or the CLI's read the same way)."""
     from .crypto import data_key
-    from .store import DEFAULT_PER_NUMBER_PER_DAY, DEFAULT_RETENTION_DAYS, CallbackStore
+    from .store import DEFAULT_MAX_ATTEMPTS, DEFAULT_PER_NUMBER_PER_DAY, DEFAULT_RETENTION_DAYS, CallbackStore
 
     key = data_key(config.get("IVR_DATA_KEY"), instance_path, config.get("IVR_PUBLIC_URL") or "")
     days = retention_days(config.get("IVR_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
     limit = per_number_per_day(config.get("IVR_BOOKINGS_PER_NUMBER_PER_DAY") or DEFAULT_PER_NUMBER_PER_DAY)
-    return CallbackStore(db, key, days, limit)
+    attempts = max_attempts(config.get("IVR_CALLBACK_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS)
+    return CallbackStore(db, key, days, limit, attempts)
 
 
 def init_app(app) -> None:

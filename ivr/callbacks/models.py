@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -20,6 +20,23 @@ DONE = "done"
 COULD_NOT_REACH = "could_not_reach"
 STATUSES = (NEW, IN_PROGRESS, DONE, COULD_NOT_REACH)
 STATUS_LABELS = {NEW: "new", IN_PROGRESS: "in progress", DONE: "done", COULD_NOT_REACH: "could not reach"}
+OPEN_STATUSES = (NEW, IN_PROGRESS)
+
+# Which callback the caller asked for: from the helpline's closed or busy menu, the helpline
+# rings back; from anywhere else, a victim liaison officer.
+HELPLINE = "helpline"
+LIAISON = "liaison"
+PURPOSES = (HELPLINE, LIAISON)
+
+# What happened when a caseworker rang: one row per attempt, kept.
+ANSWERED = "answered"
+NO_ANSWER = "no_answer"
+VOICEMAIL_LEFT = "voicemail_left"
+WRONG_NUMBER = "wrong_number"
+NOT_SAFE_TO_TALK = "not_safe_to_talk"
+OUTCOMES = (ANSWERED, NO_ANSWER, VOICEMAIL_LEFT, WRONG_NUMBER, NOT_SAFE_TO_TALK)
+# Attempts that count towards closing a request as "could not reach" (the caller was not spoken to).
+FAILED_OUTCOMES = (NO_ANSWER, VOICEMAIL_LEFT, WRONG_NUMBER, NOT_SAFE_TO_TALK)
 
 
 class CallbackRequest(Base):
@@ -38,9 +55,20 @@ class CallbackRequest(Base):
     status: Mapped[str] = mapped_column(String(20), index=True, default=NEW)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     status_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The end of the N-th working day after booking (IVR_CALLBACK_WORKING_DAYS), in the line's zone.
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True, nullable=True)
+    purpose: Mapped[str] = mapped_column(String(16), index=True, default=LIAISON, server_default=LIAISON)
+    # The caller keyed 18001 or 18002 before the number: ring through Relay UK.
+    relay: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    assigned_to: Mapped[str | None] = mapped_column(String(254), index=True, nullable=True)  # a staff email
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     events: Mapped[list[CallbackEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="CallbackEvent.id"
+    )
+    attempts: Mapped[list[CallbackAttempt]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="CallbackAttempt.id"
     )
 
 
@@ -56,6 +84,20 @@ class CallbackEvent(Base):
     note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     request: Mapped[CallbackRequest] = relationship(back_populates="events")
+
+
+class CallbackAttempt(Base):
+    """One try at ringing the caller back: when, by whom, and what happened (OUTCOMES)."""
+
+    __tablename__ = "callback_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("callback_requests.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    staff: Mapped[str] = mapped_column(String(254))
+    outcome: Mapped[str] = mapped_column(String(24))
+
+    request: Mapped[CallbackRequest] = relationship(back_populates="attempts")
 
 
 class CallbackDraft(Base):

@@ -4,6 +4,9 @@
     store.list(status="new")                             # oldest first
     store.get("472915")                                  # by reference, fields opened
     store.set_status("472915", "done", note="rang back", now=now)
+    store.assign("472915", "officer@example.org", now)   # True for the one caseworker who won
+    store.page(view="mine", staff="officer@example.org", now=now)   # 50 a page, soonest due first
+    store.record_attempt("472915", "officer@example.org", "no_answer", now)
 
 Every method opens its own short transaction. A booking is one transaction
 (request, first event, draft removed), so a caller is told it is made only once
@@ -24,7 +27,21 @@ from sqlalchemy.orm import selectinload
 
 from ..db import Database
 from .crypto import DataKey, InvalidToken
-from .models import NEW, STATUSES, CallbackDraft, CallbackEvent, CallbackRequest
+from .models import (
+    COULD_NOT_REACH,
+    FAILED_OUTCOMES,
+    LIAISON,
+    NEW,
+    OPEN_STATUSES,
+    OUTCOMES,
+    PURPOSES,
+    STATUSES,
+    VOICEMAIL_LEFT,
+    CallbackAttempt,
+    CallbackDraft,
+    CallbackEvent,
+    CallbackRequest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +52,12 @@ DEFAULT_RETENTION_DAYS = 90
 # A draft older than the longest call Twilio allows (4 hours) belongs to no live call.
 DRAFT_MAX_AGE = dt.timedelta(hours=4)
 REFERENCE_DIGITS = 6
+# Failed attempts (no answer, voicemail, wrong number, not safe to talk) after which a request
+# closes as "could not reach" (IVR_CALLBACK_MAX_ATTEMPTS).
+DEFAULT_MAX_ATTEMPTS = 3
+PAGE_SIZE = 50
+# The queue's views: every request, the caller's own, nobody's yet, past due and still open.
+VIEWS = ("all", "mine", "unassigned", "overdue")
 
 
 class StoreError(Exception):
@@ -54,6 +77,13 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    at: dt.datetime
+    staff: str
+    outcome: str
+
+
+@dataclass(frozen=True)
 class Callback:
     """One request, opened: what staff and the CLI see. `number` is None if no key opens it."""
 
@@ -68,8 +98,29 @@ class Callback:
     created_at: dt.datetime
     status_at: dt.datetime
     history: tuple[StatusChange, ...] = ()
+    due_at: dt.datetime | None = None
+    purpose: str = LIAISON
+    relay: bool = False
+    assigned_to: str | None = None
+    assigned_at: dt.datetime | None = None
+    closed_reason: str | None = None
+    attempts: tuple[Attempt, ...] = ()
 
-    def as_json(self) -> dict:
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def overdue(self, now: dt.datetime) -> bool:
+        """Still open and past its due time."""
+        return self.is_open and self.due_at is not None and self.due_at < now
+
+    @property
+    def failed_attempts(self) -> int:
+        return sum(1 for a in self.attempts if a.outcome in FAILED_OUTCOMES)
+
+    def as_json(self, zone: dt.tzinfo | None = None) -> dict:
+        """The request as the CLI prints it; `due` is ISO 8601 with the offset of `zone` (UTC if None)."""
+        due = self.due_at.astimezone(zone or dt.UTC).isoformat() if self.due_at else None
         return {
             "call_sid": self.call_sid,
             "reference": self.reference,
@@ -81,7 +132,27 @@ class Callback:
             "safe_time": self.safe_time,
             "voicemail_ok": self.voicemail_ok,
             "say_who_is_calling": self.say_who_is_calling,
+            "due": due,
+            "attempts": len(self.attempts),
+            "purpose": self.purpose,
+            "relay": self.relay,
+            "assigned_to": self.assigned_to,
+            "closed_reason": self.closed_reason,
         }
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the queue: its requests, the number matching in all, and which page this is."""
+
+    items: tuple[Callback, ...]
+    total: int
+    number: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
 
 
 class CallbackStore:
@@ -91,7 +162,9 @@ class CallbackStore:
         key: DataKey | None,
         retention_days: int = DEFAULT_RETENTION_DAYS,
         per_number_per_day: int = DEFAULT_PER_NUMBER_PER_DAY,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     ):
+        self.max_attempts = max_attempts
         self.db = db
         self.key = key
         self.retention = dt.timedelta(days=retention_days)
@@ -122,13 +195,27 @@ class CallbackStore:
         return count >= self.per_number_per_day
 
     def book(
-        self, call_sid: str, language: str, number: str, safety: dict, now: dt.datetime, caller: str | None = None
+        self,
+        call_sid: str,
+        language: str,
+        number: str,
+        safety: dict,
+        now: dt.datetime,
+        caller: str | None = None,
+        *,
+        due_at: dt.datetime | None = None,
+        purpose: str = LIAISON,
+        relay: bool = False,
     ) -> tuple[Callback, bool]:
         """Store a request and drop the call's draft, in one transaction.
 
+        `language` is the call's (en-GB, cy-GB); `due_at` when it must be rung back by;
+        `purpose` helpline or liaison; `relay` when the number is to be rung through Relay UK.
         Returns (the request, True) when made now, or (the call's existing one, False)
         when this call had already booked (a retried or concurrent webhook).
         """
+        if purpose not in PURPOSES:
+            raise StoreError(f"unknown purpose {purpose!r}; use one of: {', '.join(PURPOSES)}")
         key = self._key()
         for _ in range(5):
             reference = str(10 ** (REFERENCE_DIGITS - 1) + secrets.randbelow(9 * 10 ** (REFERENCE_DIGITS - 1)))
@@ -142,6 +229,10 @@ class CallbackStore:
                 status=NEW,
                 created_at=now,
                 status_at=now,
+                due_at=utc(due_at) if due_at else None,
+                purpose=purpose,
+                relay=relay,
+                attempts=[],
             )
             try:
                 with self.db.session() as session:
@@ -179,6 +270,148 @@ class CallbackStore:
         with self.db.session() as session:
             return [self._open(row) for row in session.scalars(query)]
 
+    # --- the queue -----------------------------------------------------------------------
+    def page(
+        self,
+        now: dt.datetime,
+        view: str = "all",
+        staff: str | None = None,
+        purpose: str | None = None,
+        reference: str | None = None,
+        state: str = "open",
+        number: int = 1,
+        size: int = PAGE_SIZE,
+    ) -> Page:
+        """One page of requests, soonest due first (then oldest booked).
+
+        view: all | mine (assigned to `staff`) | unassigned | overdue (open and past due);
+        purpose: helpline | liaison | None for both; reference: that request only;
+        state: open (new, in progress) | closed (done, could not reach) | any.
+        A page past the last gives the last page.
+        """
+        conditions = self._conditions(now, view, staff, purpose, reference, state)
+        with self.db.session() as session:
+            total = session.scalar(select(func.count()).select_from(CallbackRequest).where(*conditions))
+            pages = max(1, -(-total // size))
+            number = min(max(1, number), pages)
+            query = (
+                self._query()
+                .where(*conditions)
+                # NULL due times (requests booked before due dates existed) sort last on both databases.
+                .order_by(
+                    CallbackRequest.due_at.is_(None),
+                    CallbackRequest.due_at,
+                    CallbackRequest.created_at,
+                    CallbackRequest.id,
+                )
+                .offset((number - 1) * size)
+                .limit(size)
+            )
+            items = tuple(self._open(row) for row in session.scalars(query))
+        return Page(items, total, number, size)
+
+    def _conditions(self, now, view, staff, purpose, reference, state) -> list:
+        if view not in VIEWS:
+            raise StoreError(f"unknown view {view!r}; use one of: {', '.join(VIEWS)}")
+        if purpose is not None and purpose not in PURPOSES:
+            raise StoreError(f"unknown purpose {purpose!r}; use one of: {', '.join(PURPOSES)}")
+        states = {"open": OPEN_STATUSES, "closed": tuple(s for s in STATUSES if s not in OPEN_STATUSES), "any": None}
+        if state not in states:
+            raise StoreError(f"unknown state {state!r}; use one of: {', '.join(states)}")
+        conditions = []
+        if states[state] is not None:
+            conditions.append(CallbackRequest.status.in_(states[state]))
+        if view == "mine":
+            if not staff:
+                raise StoreError("the 'mine' view needs the staff member")
+            conditions.append(CallbackRequest.assigned_to == staff)
+        elif view == "unassigned":
+            conditions.append(CallbackRequest.assigned_to.is_(None))
+        elif view == "overdue":
+            conditions += [
+                CallbackRequest.status.in_(OPEN_STATUSES),
+                CallbackRequest.due_at.is_not(None),
+                CallbackRequest.due_at < utc(now),
+            ]
+        if purpose is not None:
+            conditions.append(CallbackRequest.purpose == purpose)
+        if reference is not None:
+            conditions.append(CallbackRequest.reference == "".join(reference.split()))
+        return conditions
+
+    def counts(self, now: dt.datetime) -> dict[str, int]:
+        """For the home page: {"new": requests not yet started, "overdue": open and past due}."""
+        with self.db.session() as session:
+            new = session.scalar(select(func.count()).select_from(CallbackRequest).where(CallbackRequest.status == NEW))
+            overdue = session.scalar(
+                select(func.count())
+                .select_from(CallbackRequest)
+                .where(*self._conditions(now, "overdue", None, None, None, "open"))
+            )
+        return {"new": new, "overdue": overdue}
+
+    def assign(self, reference: str, staff: str, now: dt.datetime) -> bool:
+        """Give a request to `staff` if nobody has it: True for the one caller who won.
+
+        One conditional UPDATE (`... WHERE assigned_to IS NULL`), so when two caseworkers
+        press "assign to me" at once, the database lets exactly one of them have it.
+        """
+        if not staff:
+            raise StoreError("assign needs the staff member")
+        with self.db.session() as session:
+            won = session.execute(
+                update(CallbackRequest)
+                .where(
+                    CallbackRequest.reference == reference.strip(),
+                    CallbackRequest.assigned_to.is_(None),
+                    CallbackRequest.status.in_(OPEN_STATUSES),
+                )
+                .values(assigned_to=staff, assigned_at=utc(now))
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        return won == 1
+
+    def release(self, reference: str, staff: str) -> bool:
+        """Give back a request `staff` holds (nobody's again): True if they held it."""
+        with self.db.session() as session:
+            released = session.execute(
+                update(CallbackRequest)
+                .where(CallbackRequest.reference == reference.strip(), CallbackRequest.assigned_to == staff)
+                .values(assigned_to=None, assigned_at=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        return released == 1
+
+    def record_attempt(self, reference: str, staff: str, outcome: str, now: dt.datetime) -> tuple[Callback, bool]:
+        """Keep one attempt at ringing the caller; returns (the request, whether it closed now).
+
+        "voicemail left" is refused unless the caller said a voicemail is safe. An answered
+        call leaves the request open for the caseworker to close as done; after
+        `max_attempts` failed ones it closes as "could not reach".
+        """
+        if outcome not in OUTCOMES:
+            raise StoreError(f"unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}")
+        if not staff:
+            raise StoreError("an attempt needs the staff member who made it")
+        with self.db.session() as session:
+            row = session.scalar(self._query().where(CallbackRequest.reference == reference.strip()).with_for_update())
+            if row is None:
+                raise StoreError(f"no callback request with reference {reference!r}")
+            if row.status not in OPEN_STATUSES:
+                raise StoreError(f"request {row.reference} is closed: no more attempts can be recorded")
+            if outcome == VOICEMAIL_LEFT and self._open(row).voicemail_ok is not True:
+                raise StoreError("the caller did not say a voicemail is safe: none may be left")
+            row.attempts.append(CallbackAttempt(at=utc(now), staff=staff, outcome=outcome))
+            failed = sum(1 for a in row.attempts if a.outcome in FAILED_OUTCOMES)
+            closed = outcome in FAILED_OUTCOMES and failed >= self.max_attempts
+            if closed:
+                row.status = COULD_NOT_REACH
+                row.status_at = now
+                row.closed_reason = COULD_NOT_REACH
+                row.events.append(CallbackEvent(status=COULD_NOT_REACH, at=now))
+            session.flush()
+            return self._open(row), closed
+
     def set_status(self, reference: str, status: str, now: dt.datetime, note: str = "") -> Callback:
         """Move a request to `status` (with an optional note, sealed); raises StoreError if unknown."""
         if status not in STATUSES:
@@ -190,6 +423,7 @@ class CallbackStore:
                 raise StoreError(f"no callback request with reference {reference!r}")
             row.status = status
             row.status_at = now
+            row.closed_reason = None if status in OPEN_STATUSES else status
             row.events.append(CallbackEvent(status=status, at=now, note_sealed=note_sealed))
             session.flush()
             return self._open(row)
@@ -200,6 +434,7 @@ class CallbackStore:
         with self.db.session() as session:
             old = select(CallbackRequest.id).where(CallbackRequest.created_at < cutoff)
             session.execute(delete(CallbackEvent).where(CallbackEvent.request_id.in_(old)))
+            session.execute(delete(CallbackAttempt).where(CallbackAttempt.request_id.in_(old)))
             removed = session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)).rowcount
             session.execute(delete(CallbackDraft).where(CallbackDraft.updated_at < now - DRAFT_MAX_AGE))
         if removed:
@@ -246,7 +481,9 @@ class CallbackStore:
     # --- reading rows ------------------------------------------------------------------
     @staticmethod
     def _query():
-        return select(CallbackRequest).options(selectinload(CallbackRequest.events))
+        return select(CallbackRequest).options(
+            selectinload(CallbackRequest.events), selectinload(CallbackRequest.attempts)
+        )
 
     def _open(self, row: CallbackRequest) -> Callback:
         number, safety, notes = None, {}, {}
@@ -270,6 +507,13 @@ class CallbackStore:
             created_at=utc(row.created_at),
             status_at=utc(row.status_at),
             history=history,
+            due_at=utc(row.due_at) if row.due_at else None,
+            purpose=row.purpose or LIAISON,
+            relay=bool(row.relay),
+            assigned_to=row.assigned_to,
+            assigned_at=utc(row.assigned_at) if row.assigned_at else None,
+            closed_reason=row.closed_reason,
+            attempts=tuple(Attempt(utc(a.at), a.staff, a.outcome) for a in row.attempts),
         )
 
 

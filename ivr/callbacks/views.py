@@ -146,7 +146,7 @@ def calling_number() -> str | None:
 
 
 def render(line, reply) -> Response:
-    journey.record(reply)
+    journey.record(reply, line)
     called = twilio_params().get("To", "")
     return twiml(line.twiml.render(reply, called if re.match(r"^\+[1-9]\d{6,14}$", called) else None))
 

@@ -14,6 +14,7 @@ from collections import deque
 import phonenumbers
 
 from . import model
+from .placeholders import placeholder
 from .yamlfile import Problem
 
 MAX_CHOICES = 4
@@ -142,23 +143,53 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
 
 
 def _check_numbers(flow, at, setting_line):
+    """Each number is E.164 and valid; a placeholder (placeholders.py) is refused once marked verified.
+
+    The rule for placeholders: `ivr check` (and so `ivr serve`) warns while a placeholder is marked
+    "verify before going live", so the shipped tree runs for trying the line; marked "verified", it is
+    an error, since the status would then say something untrue. `ivr doctor` refuses it either way.
+    """
     for name, number in flow.settings.numbers.items():
         line = setting_line("numbers", name, "e164")
         if not number.e164.startswith("+"):
-            at(line, f"number {name}: {number.e164!r} is not E.164; write it like +448457585112")
+            at(line, f"number {name}: {number.e164!r} is not E.164; write it {_as_e164(number.e164)}")
             continue
         try:
             parsed = phonenumbers.parse(number.e164, None)
         except phonenumbers.NumberParseException as exc:
-            at(line, f"number {name}: {number.e164!r} is not a phone number ({exc}); write it like +448457585112")
+            at(line, f"number {name}: {number.e164!r} is not a phone number ({exc}); write it {E164_EXAMPLE}")
             continue
         canonical = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        if not phonenumbers.is_valid_number(parsed):
+        stand_in = placeholder(name, canonical)
+        if stand_in is not None:  # it says more than "not a valid number" (07700 900xxx is not) or "marked verify"
+            if number.verified:
+                at(line, f"number {name} is marked verified, but {stand_in.why}; {stand_in.fix}")
+            else:
+                at(
+                    line,
+                    f"number {name} is a placeholder: {stand_in.why}; before going live, {stand_in.fix}",
+                    "warning",
+                )
+        elif not phonenumbers.is_valid_number(parsed):
             at(line, f"number {name}: {number.e164!r} is not a valid number; check the digits")
-        elif canonical != number.e164:
+        if canonical != number.e164 and (stand_in is not None or phonenumbers.is_valid_number(parsed)):
             at(line, f"number {name}: {number.e164!r} is not in E.164; write it as {canonical}")
-        if not number.verified:
+        if not number.verified and stand_in is None:
             at(setting_line("numbers", name, "status"), f"number {name} is marked {number.status!r}", "warning")
+
+
+E164_EXAMPLE = "like +443000606699 (+44, then the UK number without its first 0, no spaces)"
+
+
+def _as_e164(text: str) -> str:
+    """How to write a number given in UK form ("0300 060 6699") in E.164, or the general example."""
+    try:
+        parsed = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException:
+        return E164_EXAMPLE
+    if not phonenumbers.is_valid_number(parsed):
+        return E164_EXAMPLE
+    return f"as {phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)}"
 
 
 def _resolves(flow: model.Flow, node_id: str) -> frozenset[str]:

@@ -69,63 +69,100 @@ def init_app(app) -> None:
     app.extensions.setdefault("ivr.status_hooks", []).append(call_ended)
 
 
-def _recorder() -> Recorder | None:
-    recorder = current_app.extensions.get("ivr.journey")
-    if recorder is None or not recorder.enabled or dryrun.active():
+class _Here:
+    """What recording needs of the request in hand, read through Flask's context proxies once."""
+
+    __slots__ = ("app", "request", "recorder", "params")
+
+    def __init__(self, app, req, recorder):
+        self.app, self.request, self.recorder = app, req, recorder
+        self.params = req.environ.get("ivr.params") or twilio_params()  # parsed once, by the signature check
+
+
+def _here() -> _Here | None:
+    """The request's app, request and recorder; None when nothing is to be recorded (off, or a dry run)."""
+    app = current_app._get_current_object()
+    recorder = app.extensions.get("ivr.journey")
+    if recorder is None or not recorder.enabled:
         return None
-    return recorder
+    req = request._get_current_object()
+    if req.environ.get(dryrun.ENVIRON_KEY) is not None:
+        return None
+    return _Here(app, req, recorder)
 
 
-def _rows(recorder: Recorder, events) -> list[dict]:
-    call_sid = twilio_params().get("CallSid", "")
+def _rows(here: _Here, events) -> list[tuple]:
+    """Row tuples in the recorder's COLUMNS order: at, day, call, kind, node, detail, version."""
+    call_sid = here.params.get("CallSid", "")
     if not _CALL_SID.match(call_sid):
         return []
-    at = current_app.config["IVR_CLOCK"]()
-    day = line_day(at)
-    call = recorder.digest(call_sid)
-    version = getattr(current_app.extensions.get("ivr.line"), "serial", None) or 0
-    return [
-        {"at": at, "day": day, "call": call, "kind": kind, "node": node[:64], "detail": detail[:64], "version": version}
-        for kind, node, detail in events
-    ]
+    app = here.app
+    at = app.config["IVR_CLOCK"]()
+    day = _days.day(at)
+    call = here.recorder.digest(call_sid)
+    version = getattr(app.extensions.get("ivr.line"), "serial", None) or 0
+    return [(at, day, call, kind, node[:64], detail[:64], version) for kind, node, detail in events]
+
+
+class _Days:
+    """line_day, remembering the last day's bounds: one comparison per webhook, not a time-zone sum."""
+
+    def __init__(self):
+        self.bounds: tuple[dt.datetime, dt.datetime, dt.date] | None = None
+
+    def day(self, at: dt.datetime) -> dt.date:
+        bounds = self.bounds
+        if bounds is not None and at.tzinfo is not None and bounds[0] <= at < bounds[1]:
+            return bounds[2]
+        day = line_day(at)
+        start = dt.datetime.combine(day, dt.time(0), LINE_TIME)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), LINE_TIME)
+        self.bounds = (start, end, day)
+        return day
+
+
+_days = _Days()
 
 
 def _safely(build) -> None:
-    """Record what `build()` returns; whatever goes wrong, the call carries on (and it is counted)."""
-    recorder = _recorder()
-    if recorder is None:
+    """Record what `build(here)` returns; whatever goes wrong, the call carries on (and it is counted)."""
+    here = _here()
+    if here is None:
         return
     try:
-        recorder.add(_rows(recorder, build()))
+        events = build(here)
+        if events:
+            here.recorder.add(_rows(here, events))
     except Exception as exc:
         counted("dropped")
         log.warning("journey events not recorded: %s", exc.__class__.__name__)
 
 
-def record(reply) -> None:
-    """A voice or booking webhook answered with `reply`: record what the caller did and where they went."""
-    _safely(lambda: _events(reply))
+def record(reply, line=None, state=None) -> None:
+    """A voice or booking webhook answered with `reply`: record what the caller did and where they went.
+    `line` and `state` are the Line and CallState the view answered with (looked up again when not given)."""
+    _safely(lambda here: _events(here, reply, line, state))
 
 
 def booking(result: str) -> None:
     """A callback booking's result: booked, refused (no data key), limited (daily limit) or failed."""
-    node_id = (request.view_args or {}).get("node_id", "")
-    _safely(lambda: [("callback", node_id, result)])
+    _safely(lambda here: [("callback", (here.request.view_args or {}).get("node_id", ""), result)])
 
 
 def call_ended(form) -> None:
     """Twilio's status callback: the call is over (where it was is worked out from its events)."""
     status = form.get("CallStatus", "")
     if status in ENDED:
-        _safely(lambda: [("call_ended", "", status)])
+        _safely(lambda here: [("call_ended", "", status)])
 
 
-def _events(reply) -> list[tuple[str, str, str]]:
-    params = twilio_params()
-    endpoint = request.endpoint or ""
-    args = request.view_args or {}
+def _events(here: _Here, reply, line=None, state=None) -> list[tuple[str, str, str]]:
+    params = here.params
+    req = here.request
+    endpoint = req.endpoint or ""
+    args = req.view_args or {}
     node_id = args.get("node_id", "")
-    line = dryrun.line(current_app)
+    line = line if line is not None else dryrun.line(here.app)
     flow = line.flow
     node = flow.nodes.get(node_id)
     events: list[tuple[str, str, str]] = []
@@ -142,7 +179,7 @@ def _events(reply) -> list[tuple[str, str, str]]:
             events.append((heard, node_id, ""))
     moved = endpoint in ("voice.incoming", "voice.enter") or reply.node != node_id
     if endpoint != "voice.incoming":
-        state = line.engine.state_from_query(request.query_string)
+        state = state if state is not None else line.engine.state_from_query(req.query_string)
         left_language_menu = isinstance(node, model.LanguageMenu) and moved
         if reply.language and (reply.language != state.language or left_language_menu):
             events.append(("language", "", reply.language))

@@ -1,4 +1,4 @@
-"""Audit gaps: the number shown again on a queue form error is audited; odd audit page
+"""Audit gaps: a queue form error page is audited (and keeps the number hidden); odd audit page
 numbers are a 404, not a 500 (the reference and the log: tests/callbacks/test_log.py)."""
 
 from __future__ import annotations
@@ -34,14 +34,15 @@ def booked(app):
     return item
 
 
-def test_the_number_on_a_form_error_page_is_audited(app, caseworker, booked):
+def test_a_form_error_page_is_audited_and_does_not_show_the_number(app, caseworker, booked):
     url = f"/admin/queue/{booked.reference}"
     form_token = token(caseworker, url)
-    assert opened(app) == [f"request {booked.reference} (number shown)"]
+    assert opened(app) == [f"request {booked.reference} (number not shown)"]
     response = caseworker.post(url, data={"csrf_token": form_token, "status": "nonsense"})
     assert response.status_code == 400
-    assert "+44 7911 123456" in html.unescape(response.get_data(as_text=True))  # the number is on the page again
-    assert opened(app)[-1] == f"request {booked.reference} (number shown again, after a form error)"
+    page = html.unescape(response.get_data(as_text=True))
+    assert "7911 123456" not in page and "tel:" not in page  # shown only by "Show number"
+    assert opened(app)[-1] == f"request {booked.reference} (number not shown; page shown again after a form error)"
 
 
 @pytest.mark.parametrize("page", ["1e29", "100000000000000000000000000000", "0", "-1", "x", "²"])

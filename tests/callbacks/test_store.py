@@ -178,6 +178,7 @@ def test_a_database_that_refuses_the_write_is_told_plainly_and_leaves_nothing(ap
     try:
         with raw.begin() as connection:
             connection.execute(text("DROP TABLE callback_events"))
+            connection.execute(text("DROP TABLE callback_attempts"))
             connection.execute(text("DROP TABLE callback_requests"))
         answer = mobile_caller.press("1")
     finally:

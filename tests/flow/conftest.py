@@ -1,4 +1,8 @@
-"""A small, valid call tree written into tmp_path, and a way to break it line by line."""
+"""A small, valid call tree written into tmp_path, and a way to break it line by line.
+
+Its helpline number is a valid UK number outside Ofcom's drama ranges and not a shipped default, so
+marking it verified passes the checks (ivr/flow/placeholders.py); tests never dial it.
+"""
 
 from __future__ import annotations
 
@@ -40,8 +44,8 @@ settings:
     person: to_helpline
   numbers:
     helpline:
-      e164: "+448457585112"
-      spoken: "0845 758 5112"
+      e164: "+443000606699"
+      spoken: "0300 060 6699"
       status: verified
   hours:
     helpline:

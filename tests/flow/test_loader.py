@@ -384,7 +384,7 @@ def test_settings_are_read_into_the_model(files):
     assert (s.rate_normal, s.rate_slow) == (100, 75)
     assert s.keys.as_dict() == {"person": "0", "repeat": "*", "back": "#", "more_time": "9"}
     assert s.person_route == "to_helpline"
-    assert s.numbers["helpline"].e164 == "+448457585112"
+    assert s.numbers["helpline"].e164 == "+443000606699"
     assert s.numbers["helpline"].verified is True
     assert s.languages["cy-GB"].say_voice == "Polly.Gwyneth"
     assert s.hours["helpline"].timezone == "Europe/London"

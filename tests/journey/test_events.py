@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from prometheus_client import REGISTRY
@@ -142,8 +143,11 @@ def test_the_raw_tables_hold_no_number_no_callsid_no_digits(app, six_calls):
             for row in session.execute(text(f"SELECT * FROM {table}"))
         )
         assert session.scalar(select(JourneyEvent.id).limit(1)) is not None
+    # The keyed digests are hex: one may hold "1211" by chance (it did, for one instance secret), so the
+    # keyed digits are looked for in everything else.
+    beside_digests = re.sub(r"\b[0-9a-f]{32}\b", "<digest>", dump)
     for secret in ("7911123456", "7700900123", "441632960000", "CA0000", "1211", sid(4)[2:]):
-        assert secret not in dump
+        assert secret not in beside_digests
     for n in range(1, 7):
         assert sid(n) not in dump and sid(n).lower()[2:] not in dump
 

@@ -1,0 +1,93 @@
+"""The callback queue in words a caseworker reads: the number to ring (UK national form and a
+`tel:` link), the safe time with the hours the caller heard, and the safety answers that
+restrict the call, written as instructions.
+
+The hours of a time band are read from the words of the prompt that offered it
+(`callback.when.<band>` in the live line's own language), so a change to those words
+reaches this page too: the hours are never typed twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from flask import current_app
+
+BANDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening", "any": "Any time"}
+NOT_ANSWERED = "Not answered"
+_CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|midday|noon|midnight"
+_HOURS = re.compile(rf"\b({_CLOCK})\s+(?:to|until|and|-|–)\s+({_CLOCK})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as a caseworker rings it: `text` to read, `href` for a phone (E.164), or None."""
+
+    text: str
+    href: str | None
+
+
+def number_to_ring(number: str | None) -> Number:
+    """'07911 123456' linked as tel:+447911123456; a number abroad in international form."""
+    if not number:
+        return Number("The number cannot be opened: check IVR_DATA_KEY", None)
+    try:
+        parsed = phonenumbers.parse(number, "GB")
+    except phonenumbers.NumberParseException:
+        return Number(number, None)
+    # +44 is dialled in national form from the UK (Guernsey, Jersey and the Isle of Man too).
+    form = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return Number(phonenumbers.format_number(parsed, form), f"tel:{e164}")
+
+
+def hours_in(words: str) -> str | None:
+    """'5pm to 8pm' from 'For the early evening, 5pm to 8pm'; None when the words give no hours."""
+    match = _HOURS.search(words or "")
+    return f"{match.group(1)} to {match.group(2)}" if match else None
+
+
+def _heard(band: str) -> str | None:
+    flow = current_app.extensions["ivr.line"]().flow
+    try:
+        return flow.prompts.text(f"callback.when.{band}", flow.settings.default_language)
+    except KeyError:
+        return None
+
+
+def safe_time(band: str | None) -> str:
+    """'Evening, 5pm to 8pm': the band and the hours the caller was offered for it."""
+    if band not in BANDS:
+        return NOT_ANSWERED
+    if band == "any":
+        spans = [hours_in(_heard(one) or "") for one in BANDS if one != "any"]
+        if all(spans):
+            return f"{BANDS[band]}, {spans[0].split(' to ')[0]} to {spans[-1].split(' to ')[-1]}"
+        return BANDS[band]
+    words = _heard(band)
+    hours = hours_in(words or "")
+    if hours:
+        return f"{BANDS[band]}, {hours}"
+    return f"{BANDS[band]} (the caller heard: “{words}”)" if words else BANDS[band]
+
+
+def restrictions(voicemail_ok: bool | None, say_who_is_calling: bool | None) -> list[str]:
+    """What a caseworker must not do on this call, from the caller's safety answers.
+    An unanswered question is treated as a no: the safe side."""
+    told = []
+    if voicemail_ok is not True:
+        why = "said it is not safe" if voicemail_ok is False else "did not say it is safe"
+        told.append(f"Do not leave a voicemail message: the caller {why}.")
+    if say_who_is_calling is not True:
+        why = "said it is not safe" if say_who_is_calling is False else "did not say it is safe"
+        told.append(
+            f"Do not say who is calling or where you are calling from: the caller {why}. "
+            "Say their reference number instead, so they know the call is really from us."
+        )
+    return told

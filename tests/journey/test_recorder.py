@@ -1,0 +1,99 @@
+"""The recorder: rows written the same on SQLite (driver executemany) and PostgreSQL (COPY), off the webhook's
+thread, and dropped (counted) past its capacity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from prometheus_client import REGISTRY
+from sqlalchemy import select
+
+from ivr.db import Database
+from ivr.instance import migrate
+from ivr.journey import recorder as recorder_module
+from ivr.journey.models import JourneyEvent
+from ivr.journey.recorder import COLUMNS, Recorder, digest_key
+from tests.callbacks.conftest import BOTH, fresh_database
+
+AT = dt.datetime(2026, 11, 25, 23, 30, 15, 123456, tzinfo=dt.UTC)  # 23:30 UTC: still the 25th in London
+ROWS = [
+    (AT, dt.date(2026, 11, 25), "a" * 32, "call_started", "", "", 3),
+    (AT, dt.date(2026, 11, 25), "a" * 32, "entered", "main", "menu", 3),
+    (AT + dt.timedelta(seconds=1), dt.date(2026, 11, 25), "b" * 32, "transfer", "helpline", "helpline/busy", 4),
+]
+
+
+@pytest.fixture(params=BOTH)
+def database(request, tmp_path):
+    url, drop = fresh_database(request.param, tmp_path)
+    migrate(url)
+    db = Database(url)
+    yield db
+    db.engine.dispose()
+    drop()
+
+
+def stored(db) -> list[tuple]:
+    with db.session() as session:
+        events = session.scalars(select(JourneyEvent).order_by(JourneyEvent.id)).all()
+        rows = []
+        for event in events:
+            at = event.at if event.at.tzinfo else event.at.replace(tzinfo=dt.UTC)  # SQLite keeps no offset
+            rows.append((at.astimezone(dt.UTC), *(getattr(event, name) for name in COLUMNS[1:])))
+        return rows
+
+
+def test_rows_read_back_exactly(database):
+    recorder = Recorder(database, digest_key("k"))
+    recorder.add(ROWS[:2])
+    recorder.add(ROWS[2:])
+    recorder.flush()
+    assert stored(database) == ROWS
+
+
+def test_the_writer_thread_writes_without_a_flush_and_then_ends(database, monkeypatch):
+    monkeypatch.setattr(recorder_module, "GATHER_SECONDS", 0.05)
+    monkeypatch.setattr(recorder_module, "IDLE_SECONDS", 0.2)
+    recorder = Recorder(database, digest_key("k"))
+    recorder.add(ROWS)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(stored(database)) < len(ROWS):
+        time.sleep(0.05)
+    assert stored(database) == ROWS
+    while time.monotonic() < deadline and recorder._thread is not None:
+        time.sleep(0.05)
+    assert recorder._thread is None  # idle: gone
+    recorder.add(ROWS[:1])  # and back when there is work
+    assert recorder._thread is not None
+    recorder.flush()
+    assert len(stored(database)) == len(ROWS) + 1
+
+
+def dropped() -> float:
+    return REGISTRY.get_sample_value("ivr_journey_events_dropped_total") or 0.0
+
+
+def test_past_capacity_rows_are_dropped_and_counted(tmp_path, monkeypatch):
+    url, _ = fresh_database("sqlite", tmp_path)
+    migrate(url)
+    monkeypatch.setattr(recorder_module, "CAPACITY", 3)
+    monkeypatch.setattr(recorder_module, "GATHER_SECONDS", 60)  # the writer sleeps through the test
+    database = Database(url)
+    recorder = Recorder(database, digest_key("k"))
+    before = dropped()
+    recorder.add(ROWS)
+    recorder.add(ROWS[:2])  # full: these two go
+    assert dropped() - before == 2
+    recorder.flush()
+    assert stored(database) == ROWS
+    database.engine.dispose()
+
+
+def test_the_digest_names_no_call_and_is_stable():
+    recorder = Recorder(None, digest_key("secret"))
+    sid = "CA" + "0123456789abcdef" * 2
+    digest = recorder.digest(sid)
+    assert digest == recorder.digest(sid) and len(digest) == 32 and sid not in digest
+    assert Recorder(None, digest_key("other")).digest(sid) != digest
