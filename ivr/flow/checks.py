@@ -24,6 +24,7 @@ SYSTEM_PROMPTS = (
     "sys.silence.first",
     "sys.silence.again",
     "sys.silence.person",
+    "sys.silence.end",
     "sys.wrong_key",
     "sys.not_understood",
     "sys.wrong_key.person",
@@ -117,7 +118,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
         if isinstance(node, model.Menu):
             _check_menu(flow, node, at)
         elif isinstance(node, model.LanguageMenu):
-            _check_language(node, s, at)
+            _check_language(node, s, at, doc)
         elif isinstance(node, model.HoursBranch) and node.hours not in s.hours:
             at(
                 node_line(node, "hours"),
@@ -318,17 +319,28 @@ def _check_one_key_one_meaning(flow: model.Flow, at, file: str):
             )
 
 
-def _check_language(node: model.LanguageMenu, settings: model.Settings, at):
+def _check_language(node: model.LanguageMenu, settings: model.Settings, at, doc=None):
     seen = set()
+    meant = set()  # languages a misspelt choice most likely means: not also "no way into" them
+    unknown = [c for c in node.choices if c.language not in settings.languages]
+    left_out = set(settings.languages) - {c.language for c in node.choices}
     for index, choice in enumerate(node.choices, start=1):
         if choice.language not in settings.languages:
-            at(choice.line, f"language {node.id!r}: {choice.language!r} is not in settings.languages")
+            guess = nearest(choice.language, settings.languages)
+            if guess is None and len(unknown) == 1 and len(left_out) == 1:
+                guess = next(iter(left_out))  # the one language no choice leads into
+            meant.add(guess)
+            at(
+                doc.line("nodes", node.id, "choices", index - 1, "language") if doc else choice.line,
+                f"language {node.id!r}: {choice.language!r} is not in settings.languages "
+                f"({', '.join(settings.languages)})" + (f"; did you mean {guess!r}?" if guess else ""),
+            )
         if choice.key in seen:
             at(choice.line, f"language {node.id!r} offers key {choice.key} twice")
         seen.add(choice.key)
         if choice.key != str(index):
             at(choice.line, f"language {node.id!r}: choice {index} uses key {choice.key}; use {index}")
-    missing = set(settings.languages) - {c.language for c in node.choices}
+    missing = set(settings.languages) - {c.language for c in node.choices} - meant
     if missing:
         at(node.line, f"language {node.id!r} offers no way into {', '.join(sorted(missing))}; add a choice for it")
 

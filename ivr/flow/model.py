@@ -79,6 +79,9 @@ class Settings:
     person_route: str
     numbers: MappingProxyType  # name -> PhoneNumber
     hours: MappingProxyType  # name -> OpeningHours
+    # Seconds with no key or word after which a call ends kindly (caller rule 12).
+    silence_end_normal: int = 300
+    silence_end_more_time: int = 600
 
 
 @dataclass(frozen=True)

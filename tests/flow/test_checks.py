@@ -233,8 +233,8 @@ CHECK_MUTATIONS = [
     pytest.param(
         '      - key: "2"\n        language: cy-GB\n',
         '      - key: "2"  # french\n        language: fr-FR\n',
-        "# french",
-        "language 'welcome': 'fr-FR' is not in settings.languages",
+        "language: fr-FR",
+        "language 'welcome': 'fr-FR' is not in settings.languages (en-GB, cy-GB); did you mean 'cy-GB'?",
         id="language-unknown",
     ),
     pytest.param(

@@ -96,6 +96,20 @@ ONE_MISTAKE_ONE_MESSAGE = [
         id="misspelt-number",
     ),
     pytest.param(
+        "        language: cy-GB\n",
+        "        language: cy-BG\n",
+        "language: cy-BG",
+        "language 'welcome': 'cy-BG' is not in settings.languages (en-GB, cy-GB); did you mean 'cy-GB'?",
+        id="misspelt-language-not-also-no-way-in",
+    ),
+    pytest.param(
+        "  default_language: en-GB\n",
+        "  default_language: en-BG\n",
+        "default_language: en-BG",
+        "default_language 'en-BG' is not one of settings.languages (cy-GB, en-GB); did you mean 'en-GB'?",
+        id="misspelt-default-language",
+    ),
+    pytest.param(
         '      - key: "2"\n        prompt: person.choice\n',
         '      - key: "two"\n        prompt: person.choice\n',
         'key: "two"',
