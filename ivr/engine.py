@@ -214,7 +214,7 @@ class Engine:
 
     def choice_line(self, language: str, prompt_id: str, key: str) -> Utterance:
         """A choice said before its key: 'If ..., press 2.'"""
-        return self.say(language, prompt_id, f"sys.press.{key}", joiner=", ")
+        return self.say(language, prompt_id, model.press_prompt(key), joiner=", ")
 
     def timeout(self, state: CallState) -> int:
         return self.settings.timeout_more_time if state.more_time else self.settings.timeout_normal

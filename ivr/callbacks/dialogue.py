@@ -43,8 +43,10 @@ _QUESTIONS = {
     ),
     VOICEMAIL: (("callback.voicemail.ask",), ("callback.voicemail.yes", "callback.voicemail.no")),
     IDENTIFY: (("callback.identify.ask",), ("callback.identify.yes", "callback.identify.no")),
-    DONE: ((), ("callback.done.reference", "callback.done.finish", "topic.main")),
+    DONE: ((), ("callback.done.reference", "callback.done.finish")),
 }
+# Offered by name after the booking, with the key that does it on every menu (one key, one meaning).
+_STANDARD_CHOICES = {DONE: (("back", "topic.main"),)}
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,11 @@ class Booking:
             step: model.Menu(
                 f"{node_id}/{step}",
                 0,
-                tuple(model.Choice(str(n), prompt, "", 0) for n, prompt in enumerate(prompts, start=1)),
+                tuple(model.Choice(str(n), prompt, "", 0) for n, prompt in enumerate(prompts, start=1))
+                + tuple(
+                    model.Choice(getattr(self.keys, role), prompt, "", 0)
+                    for role, prompt in _STANDARD_CHOICES.get(step, ())
+                ),
                 "",
                 intro,
             )

@@ -102,6 +102,15 @@ class Node:
         return ()
 
 
+# How a key is named in a prompt id: "press 2." is sys.press.2, "press hash." sys.press.hash.
+KEY_PROMPT_NAMES = {"*": "star", "#": "hash"}
+
+
+def press_prompt(key: str) -> str:
+    """The prompt id that says "press <key>." ("sys.press.2", "sys.press.hash")."""
+    return f"sys.press.{KEY_PROMPT_NAMES.get(key, key)}"
+
+
 @dataclass(frozen=True)
 class Choice:
     """One entry of a menu: its words are said before its key."""
@@ -222,6 +231,7 @@ CALLBACK_PROMPTS = (
     "sys.choices.2",
     "sys.choices.3",
     "sys.choices.4",
+    "sys.press.hash",  # "To go back to the main menu, press hash." after the booking
 ) + tuple(f"sys.press.{n}" for n in range(1, 5))
 
 

@@ -77,7 +77,7 @@ nodes:
         goto: info
       - key: "2"
         prompt: person.choice
-        goto: to_helpline
+        goto: transfer
   info:
     kind: guidance
     prompts: [info.text]
