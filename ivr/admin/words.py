@@ -42,6 +42,13 @@ def uk_time(moment: dt.datetime) -> str:
     return moment.astimezone(UK).strftime("%-d %B %Y at %H:%M")
 
 
+def uk_due(moment: dt.datetime) -> str:
+    """'Wednesday 30 December 2026, by 17:00' in Europe/London: when a callback is due."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(UK).strftime("%A %-d %B %Y, by %H:%M")
+
+
 def place_name(node: model.Node) -> str:
     """'Protection guidance', 'Main menu': a node as staff say it."""
     name = node.id.replace("_", " ").capitalize()
@@ -116,3 +123,4 @@ def stale_from_latest(latest, source_language: str, languages) -> set[tuple[str,
 def init_app(bp) -> None:
     bp.add_app_template_filter(language_name, "language_name")
     bp.add_app_template_filter(uk_time, "uk_time")
+    bp.add_app_template_filter(uk_due, "uk_due")
