@@ -24,6 +24,7 @@ SYSTEM_PROMPTS = (
     "sys.silence.first",
     "sys.silence.again",
     "sys.silence.person",
+    "sys.silence.end",
     "sys.wrong_key",
     "sys.not_understood",
     "sys.wrong_key.person",
@@ -47,6 +48,7 @@ KEY_WORDS = {
     "9": ("nine", "naw"),
 }
 KEY_NAMES = {"person": "a person", "repeat": "repeat", "back": "back", "more_time": "more time"}
+KEY_SAID = {"*": "star", "#": "hash"}
 
 
 def key_named(text: str, key: str) -> bool:
@@ -79,10 +81,14 @@ def used_prompts(flow: model.Flow) -> dict[str, list[model.Node]]:
         ids += list(getattr(node, "uses", ()))  # words a node kind says of its own (a callback's questions)
         for prompt_id in ids:
             used.setdefault(prompt_id, []).append(node)
-    count = max((len(n.choices) for n in flow.nodes.values() if isinstance(n, model.Menu)), default=0)
+    menus = [n for n in flow.nodes.values() if isinstance(n, model.Menu)]
+    count = max((len(n.choices) for n in menus), default=0)
     for n in range(1, count + 1):
         used.setdefault(f"sys.choices.{n}", [])
-        used.setdefault(f"sys.press.{n}", [])
+    for menu in menus:  # "press 2.", "press hash.": the keys the menus offer
+        for choice in menu.choices:
+            if choice.key and choice.key in "0123456789*#":  # a bad key is its own message, not a missing prompt
+                used.setdefault(model.press_prompt(choice.key), []).append(menu)
     for prompt_id in SYSTEM_PROMPTS:
         used.setdefault(prompt_id, [])
     return used
@@ -103,7 +109,6 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
     nodes = flow.nodes
     check_targets(flow, context, at)  # unknown targets, entry, person route, reachability: one message a mistake
     _check_numbers(flow, at, setting_line)
-    standard = set(s.keys.as_dict().values())
 
     def node_line(node, key):
         return doc.line("nodes", node.id, key) if doc else node.line
@@ -111,7 +116,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
     for node in nodes.values():
         label = f"{node.kind} {node.id!r}"
         if isinstance(node, model.Menu):
-            _check_menu(node, standard, at)
+            _check_menu(flow, node, at)
         elif isinstance(node, model.LanguageMenu):
             _check_language(node, s, at, doc)
         elif isinstance(node, model.HoursBranch) and node.hours not in s.hours:
@@ -127,6 +132,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
                 + did_you_mean(node.number, s.numbers),
             )
 
+    _check_one_key_one_meaning(flow, at, file)
     _check_guidance_loops(flow, at)
     _check_hours_loops(flow, at)
     _check_no_hang_up(flow, at, setting_line)
@@ -192,27 +198,124 @@ def _as_e164(text: str) -> str:
     return f"as {phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)}"
 
 
-def _check_menu(node: model.Menu, standard: set[str], at):
+def _resolves(flow: model.Flow, node_id: str) -> frozenset[str]:
+    """The nodes `node_id` can be, once opening-hours branches (which say nothing) are followed."""
+    found, stack, seen = set(), [node_id], set()
+    while stack:
+        current = stack.pop()
+        node = flow.nodes.get(current)
+        if current in seen:
+            continue
+        seen.add(current)
+        if isinstance(node, model.HoursBranch):
+            stack += [node.open, node.closed]
+        else:
+            found.add(current)
+    return frozenset(found)
+
+
+def standard_goes_to(flow: model.Flow, menu: model.Menu, role: str) -> str | None:
+    """Where a standard key takes a caller from `menu` (None: more time, which goes nowhere)."""
+    return {"person": flow.settings.person_route, "back": menu.back, "repeat": menu.id}.get(role)
+
+
+def same_place(flow: model.Flow, a: str, b: str) -> bool:
+    return a == b or _resolves(flow, a) == _resolves(flow, b)
+
+
+def _check_menu(flow: model.Flow, node: model.Menu, at):
+    """Numbered choices go 1, 2, 3, 4; a standard key may be offered by name ("To talk to someone
+    at the helpline, press 0") only where it does what that key does on every menu, and a numbered
+    choice must never do what a standard key already does (one key, one meaning)."""
     label = f"menu {node.id!r}"
-    if len(node.choices) > MAX_CHOICES:
+    roles = {key: role for role, key in flow.settings.keys.as_dict().items()}
+    numbered = [c for c in node.choices if c.key not in roles]
+    if len(numbered) > MAX_CHOICES:
         at(
             node.line,
-            f"{label} offers {len(node.choices)} choices; at most {MAX_CHOICES} (plus the standard keys). Split it into two menus",
+            f"{label} offers {len(numbered)} choices; at most {MAX_CHOICES} (plus the standard keys). Split it into two menus",
         )
     seen = set()
-    for index, choice in enumerate(node.choices, start=1):
+    index = 0
+    for choice in node.choices:
         if choice.key in seen:
             at(choice.line, f"{label} offers key {choice.key} twice; give each choice its own key")
         seen.add(choice.key)
-        if choice.key in standard:
-            at(
-                choice.line,
-                f"{label}: key {choice.key} is a standard key (person, repeat, back, more time) on every menu; use {index}",
-            )
-        elif choice.key != str(index):
+        role = roles.get(choice.key)
+        if role is not None:
+            target = standard_goes_to(flow, node, role)
+            if target is None or not (_resolves(flow, choice.goto) & _resolves(flow, target)):
+                at(
+                    choice.line,
+                    f"{label}: key {choice.key} is a standard key (person, repeat, back, more time) on every menu; "
+                    f"use {index + 1}"
+                    + (f"; as a choice it must go where {choice.key} goes, {target!r}" if target else ""),
+                )
+            elif not same_place(flow, choice.goto, target):
+                # Partly the same place (an opening-hours branch and one of its ends): the key does what it
+                # does on every menu whatever `goto` says, so the words may promise a little wrong.
+                at(
+                    choice.line,
+                    f"{label}: key {choice.key} ({KEY_NAMES[role]}) goes to {target!r} on every menu, but this "
+                    f"choice says {choice.goto!r}; callers pressing {choice.key} reach {target!r}: make goto "
+                    f"{target!r}, or give the choice a number",
+                    "warning",
+                )
+            continue
+        index += 1
+        if choice.key != str(index):
             at(
                 choice.line,
                 f"{label}: choice {index} uses key {choice.key}; keys must go 1, 2, 3, 4 in order with no gaps, so use {index}",
+            )
+        for role, key in flow.settings.keys.as_dict().items():
+            target = standard_goes_to(flow, node, role)
+            if target and same_place(flow, choice.goto, target):
+                at(
+                    choice.line,
+                    f"{label}: choice {index} ({choice.prompt}) goes to {choice.goto!r}, which key {key} "
+                    f"({KEY_NAMES[role]}) already does on every menu; one key, one meaning: "
+                    f'write it as key: "{key}" (said "press {KEY_SAID.get(key, key)}"), or remove it',
+                )
+                break
+
+
+def _meaning(flow: model.Flow, prompt_id: str) -> str:
+    """A choice named for a message: its words in the first language, and its prompt id."""
+    text = flow.prompts.texts.get(flow.settings.default_language, {}).get(prompt_id)
+    return f"{text!r} ({prompt_id})" if text else repr(prompt_id)
+
+
+def _check_one_key_one_meaning(flow: model.Flow, at, file: str):
+    """A choice that means the same thing has the same key in every menu that offers it: the same
+    words (prompt id), or the same shared destination (the main menu, a transfer, a callback, an
+    opening-hours branch) however it is worded."""
+    shared = (model.Transfer, model.Callback, model.HoursBranch)
+    groups: dict[tuple, list[tuple[model.Menu, model.Choice]]] = {}
+    for menu in flow.nodes.values():
+        if not isinstance(menu, model.Menu):
+            continue
+        for choice in menu.choices:
+            groups.setdefault(("prompt", choice.prompt), []).append((menu, choice))
+            target = flow.nodes.get(choice.goto)
+            if choice.goto == flow.main_menu or isinstance(target, shared):
+                groups.setdefault(("goes to", _resolves(flow, choice.goto)), []).append((menu, choice))
+    reported = set()
+    for (how, _), offers in groups.items():
+        keys = [c.key for _, c in offers]
+        if len(set(keys)) < 2:
+            continue
+        usual = max(dict.fromkeys(keys), key=keys.count)  # the most common key; the first on a tie
+        first = next((m, c) for m, c in offers if c.key == usual)
+        for menu, choice in offers:
+            if choice.key == usual or (menu.id, choice.key) in reported:
+                continue
+            reported.add((menu.id, choice.key))
+            what = _meaning(flow, choice.prompt) if how == "prompt" else f"going to {choice.goto!r}"
+            at(
+                choice.line,
+                f"menu {menu.id!r}: {what} is key {choice.key} here but key {usual} in menu {first[0].id!r} "
+                f"({file}:{first[1].line}); one meaning, one key: use {usual} in every menu that offers it",
             )
 
 

@@ -45,6 +45,7 @@ SETTINGS_KEYS = frozenset(
         "routes",
         "numbers",
         "hours",
+        "silence_ends_call",
     }
 )
 LANGUAGE_KEYS = frozenset({"say_voice", "speech_language", "espeak_voice"})
@@ -126,7 +127,7 @@ class _Reader:
 def _read_settings(r: _Reader, raw) -> model.Settings:
     path = ("settings",)
     s = r.mapping(raw, path, "settings")
-    r.keys(s, path, SETTINGS_KEYS, SETTINGS_KEYS - {"routes"}, "settings")
+    r.keys(s, path, SETTINGS_KEYS, SETTINGS_KEYS - {"routes", "silence_ends_call"}, "settings")
 
     languages = {}
     for code, spec in r.mapping(s.get("languages", {}), path + ("languages",), "settings.languages").items():
@@ -169,6 +170,23 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
     rate_slow = r.integer(rate.get("slow"), path + ("speech_rate", "slow"), "speech_rate.slow", 50, 200, 75)
     if rate_slow >= rate_normal:
         r.problem(path + ("speech_rate", "slow"), "speech_rate.slow must be lower than speech_rate.normal")
+
+    # How long a call may go with no key or word before it ends kindly (seconds).
+    ends = r.mapping(s.get("silence_ends_call", {}), path + ("silence_ends_call",), "settings.silence_ends_call")
+    r.keys(ends, path + ("silence_ends_call",), {"normal", "more_time"}, set(), "settings.silence_ends_call")
+    end_normal = r.integer(
+        ends.get("normal", 300), path + ("silence_ends_call", "normal"), "silence_ends_call.normal", 60, 3600, 300
+    )
+    end_more = r.integer(
+        ends.get("more_time", 600),
+        path + ("silence_ends_call", "more_time"),
+        "silence_ends_call.more_time",
+        60,
+        3600,
+        600,
+    )
+    if end_more < end_normal:
+        r.problem(path + ("silence_ends_call", "more_time"), "silence_ends_call.more_time must be at least normal")
 
     retries = r.mapping(s.get("retries", {}), path + ("retries",), "settings.retries")
     r.keys(retries, path + ("retries",), {"no_input", "wrong_key"}, {"no_input", "wrong_key"}, "settings.retries")
@@ -225,6 +243,8 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
         rate_normal=rate_normal,
         rate_slow=rate_slow,
         retries_no_input=no_input,
+        silence_end_normal=end_normal,
+        silence_end_more_time=end_more,
         retries_wrong_key=wrong_key,
         keys=model.Keys(**keys),
         person_route=str(routes.get("person", "")),

@@ -79,6 +79,9 @@ class Settings:
     person_route: str
     numbers: MappingProxyType  # name -> PhoneNumber
     hours: MappingProxyType  # name -> OpeningHours
+    # Seconds with no key or word after which a call ends kindly (caller rule 12).
+    silence_end_normal: int = 300
+    silence_end_more_time: int = 600
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,15 @@ class Node:
     def targets(self) -> tuple[str, ...]:
         """Every node id this node can lead to."""
         return ()
+
+
+# How a key is named in a prompt id: "press 2." is sys.press.2, "press hash." sys.press.hash.
+KEY_PROMPT_NAMES = {"*": "star", "#": "hash"}
+
+
+def press_prompt(key: str) -> str:
+    """The prompt id that says "press <key>." ("sys.press.2", "sys.press.hash")."""
+    return f"sys.press.{KEY_PROMPT_NAMES.get(key, key)}"
 
 
 @dataclass(frozen=True)
@@ -213,6 +225,7 @@ CALLBACK_PROMPTS = (
     "sys.choices.2",
     "sys.choices.3",
     "sys.choices.4",
+    "sys.press.hash",  # "To go back to the main menu, press hash." after the booking
 ) + tuple(f"sys.press.{n}" for n in range(1, 5))
 
 

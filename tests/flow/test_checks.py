@@ -12,7 +12,7 @@ from .test_loader import all_problems, errors
 ROOT_FLOW = "flows.yaml"
 
 THIRD_CHOICE = '      - key: "3"\n        prompt: info.choice\n        goto: info\n'
-SECOND_CHOICE = '      - key: "2"\n        prompt: person.choice\n        goto: to_helpline\n'
+SECOND_CHOICE = '      - key: "2"\n        prompt: person.choice\n        goto: transfer\n'
 
 # (old text, new text, text on the line the problem points at, what the message says)
 CHECK_MUTATIONS = [
@@ -127,6 +127,38 @@ CHECK_MUTATIONS = [
         '- key: "0"',
         "menu 'main': key 0 is a standard key",
         id="person-key-as-choice",
+    ),
+    pytest.param(
+        '      - key: "1"\n        prompt: info.choice\n        goto: info\n',
+        '      - key: "1"  # back\n        prompt: info.choice\n        goto: welcome\n',
+        "# back",
+        "menu 'main': choice 1 (info.choice) goes to 'welcome', which key # (back) already does on every menu; "
+        'one key, one meaning: write it as key: "#" (said "press hash"), or remove it',
+        id="numbered-choice-does-what-back-does",
+    ),
+    pytest.param(
+        '      - key: "2"\n        prompt: person.choice\n        goto: transfer\n',
+        '      - key: "2"  # person\n        prompt: person.choice\n        goto: to_helpline\n',
+        "# person",
+        "menu 'main': choice 2 (person.choice) goes to 'to_helpline', which key 0 (a person) already does",
+        id="numbered-choice-does-what-0-does",
+    ),
+    pytest.param(
+        '      - key: "1"\n        prompt: info.choice\n        goto: info\n',
+        '      - key: "1"  # again\n        prompt: info.choice\n        goto: main\n',
+        "# again",
+        "menu 'main': choice 1 (info.choice) goes to 'main', which key * (repeat) already does",
+        id="numbered-choice-does-what-star-does",
+    ),
+    pytest.param(
+        "    prompts: [info.text]\n    next: main\n",
+        "    prompts: [info.text]\n    next: info_menu\n  info_menu:\n    kind: menu\n    back: main\n"
+        '    choices:\n      - key: "1"  # elsewhere 2\n        prompt: person.choice\n        goto: transfer\n'
+        '      - key: "2"\n        prompt: info.choice\n        goto: info\n',
+        "# elsewhere 2",
+        "menu 'info_menu': 'Words for person choice in en-GB.' (person.choice) is key 1 here but key 2 in menu "
+        "'main' (",
+        id="same-words-another-key",
     ),
     pytest.param(
         '        mon: "09:00-17:00"\n',
@@ -267,6 +299,42 @@ def test_an_unused_prompt_is_a_warning(files):
     problems = all_problems(files)
     assert [(str(p), p.severity) for p in problems] == [
         (f"{path}:{files.line_of('spare:', path)}: warning: prompt 'spare' is not used by any node", "warning")
+    ]
+
+
+def test_a_standard_key_may_be_offered_by_name_where_it_does_what_it_does_everywhere(files):
+    """ "To talk to someone at the helpline, press 0": allowed, with no numbered key for it."""
+    files.replace('      - key: "2"\n        prompt: person.choice\n        goto: transfer\n', "")
+    files.replace(
+        "        goto: info\n",
+        '        goto: info\n      - key: "0"\n        prompt: person.choice\n        goto: to_helpline\n',
+    )
+    for language in ("en-GB", "cy-GB"):
+        files.replace("prompts:\n", "prompts:\n  sys.press.0: Words for press 0.\n", files.prompts(language))
+    assert errors(files) == []
+    # The same choice offered as 0 where 0 goes elsewhere is refused at its line.
+    files.replace(
+        '      - key: "0"\n        prompt: person.choice\n        goto: to_helpline\n',
+        '      - key: "0"  # not 0\n        prompt: person.choice\n        goto: info\n',
+    )
+    line = files.line_of("# not 0")
+    assert errors(files) == [
+        f"{files.flow}:{line}: menu 'main': key 0 is a standard key (person, repeat, back, more time) on every "
+        "menu; use 2; as a choice it must go where 0 goes, 'to_helpline'"
+    ]
+
+
+def test_one_key_one_meaning_errors_give_both_places(files):
+    files.replace(
+        "    prompts: [info.text]\n    next: main\n",
+        "    prompts: [info.text]\n    next: info_menu\n  info_menu:\n    kind: menu\n    back: main\n"
+        '    choices:\n      - key: "1"  # here\n        prompt: person.choice\n        goto: transfer\n',
+    )
+    main_line = files.line_of("        prompt: person.choice") - 1  # the main menu's choice with the same words
+    assert errors(files) == [
+        f"{files.flow}:{files.line_of('# here')}: menu 'info_menu': 'Words for person choice in en-GB.' "
+        f"(person.choice) is key 1 here but key 2 in menu 'main' ({files.flow}:{main_line}); one meaning, "
+        "one key: use 2 in every menu that offers it"
     ]
 
 
