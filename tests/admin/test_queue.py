@@ -477,3 +477,25 @@ def test_the_home_page_says_how_many_are_new_and_overdue(app, caseworker):
 def test_the_home_page_has_no_counts_for_an_editor(app, editor):
     book(app, 0)
     assert "queue-counts" not in text(editor.get("/admin/"))
+
+
+@pytest.mark.postgres
+class TestOnPostgres:
+    """The queue's order, filters and a lost race for a request, on PostgreSQL too (timestamps with zones)."""
+
+    @pytest.fixture
+    def app_config(self, app_config, tmp_path):
+        from ..callbacks.conftest import fresh_database
+
+        url, drop = fresh_database("postgres", tmp_path)
+        yield {**app_config, "IVR_DATABASE_URL": url}
+        drop()
+
+    def test_soonest_due_first_and_overdue(self, app, caseworker, clock):
+        test_soonest_due_first_with_the_due_date_and_overdue_in_words(app, caseworker, clock)
+
+    def test_filters(self, app, caseworker):
+        test_filters_mine_nobodys_overdue_closed_and_by_purpose(app, caseworker)
+
+    def test_a_lost_race(self, app, caseworker, make_staff, bookings):
+        test_two_caseworkers_assign_at_once_and_the_loser_is_told_who_has_it(app, caseworker, make_staff, bookings)
