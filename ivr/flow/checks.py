@@ -368,9 +368,19 @@ def guidance_stretch(flow: model.Flow, node_id: str, language: str) -> tuple[int
     while isinstance(node, (model.Guidance, model.Callback)) and node.id not in path:
         path.append(node.id)
         for prompt_id in node.prompts:
-            words += len(flow.prompts.texts.get(language, {}).get(prompt_id, "").split())
+            for said in said_with(flow, prompt_id, language):
+                words += len(flow.prompts.texts.get(language, {}).get(said, "").split())
         node = flow.nodes.get(node.next) if isinstance(node, model.Guidance) else None
     return words, path
+
+
+def said_with(flow: model.Flow, prompt_id: str, language: str) -> tuple[str, ...]:
+    """The prompt and, in a language the line listens for words in, its `.speech` companion."""
+    companion = f"{prompt_id}{model.SPEECH_COMPANION}"
+    spec = flow.settings.languages.get(language)
+    if spec is not None and spec.speech and flow.prompts.has(companion, language):
+        return (prompt_id, companion)
+    return (prompt_id,)
 
 
 def _check_spoken_lengths(flow: model.Flow, at):
