@@ -84,7 +84,11 @@ def test_an_extra_opening_day_and_removing_it(app, admin_client):
         ({"action": "close", "close_date": "31/02/2027", "close_note": "x"}, "close_date", "That date does not exist"),
         ({"action": "close", "close_date": "24/11/2026", "close_note": "x"}, "close_date", "today or later"),
         ({"action": "close", "close_date": "tomorrow", "close_note": "x"}, "close_date", "day, month and year"),
-        ({"action": "close", "close_date": "1/12/2026", "close_note": " "}, "close_note", "Enter why the line is closed"),
+        (
+            {"action": "close", "close_date": "1/12/2026", "close_note": " "},
+            "close_note",
+            "Enter why the line is closed",
+        ),
         (
             {"action": "open", "open_date": "28/11/2026", "open_opens": "14:00", "open_closes": "10:00"},
             "open_closes",
@@ -136,7 +140,11 @@ def test_no_form_token_changes_nothing(app, admin_client):
 
 @pytest.mark.parametrize(
     "typed, expected",
-    [("24/12/2026", dt.date(2026, 12, 24)), ("24 12 2026", dt.date(2026, 12, 24)), ("2026-12-24", dt.date(2026, 12, 24))],
+    [
+        ("24/12/2026", dt.date(2026, 12, 24)),
+        ("24 12 2026", dt.date(2026, 12, 24)),
+        ("2026-12-24", dt.date(2026, 12, 24)),
+    ],
 )
 def test_dates_as_people_type_them(typed, expected):
     assert read_date(typed, TODAY) == expected
@@ -144,7 +152,13 @@ def test_dates_as_people_type_them(typed, expected):
 
 @pytest.mark.parametrize(
     "typed, expected",
-    [("10:00", dt.time(10)), ("9.30", dt.time(9, 30)), ("2pm", dt.time(14)), ("12am", dt.time(0)), ("12pm", dt.time(12))],
+    [
+        ("10:00", dt.time(10)),
+        ("9.30", dt.time(9, 30)),
+        ("2pm", dt.time(14)),
+        ("12am", dt.time(0)),
+        ("12pm", dt.time(12)),
+    ],
 )
 def test_times_as_people_type_them(typed, expected):
     assert read_time(typed, "opening time") == expected
