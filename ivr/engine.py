@@ -200,10 +200,20 @@ class Engine:
 
     def choice_line(self, language: str, prompt_id: str, key: str) -> Utterance:
         """A choice said before its key: 'If ..., press 2.'"""
-        return self.say(language, prompt_id, f"sys.press.{key}", joiner=", ")
+        return self.say(language, prompt_id, model.press_prompt(key), joiner=", ")
 
     def timeout(self, state: CallState) -> int:
         return self.settings.timeout_more_time if state.more_time else self.settings.timeout_normal
+
+    def silence_over(self, state: CallState, quiet_for: float) -> bool:
+        """Whether a caller silent for `quiet_for` seconds (since their last key or word, or
+        the start of the call) has been silent long enough for the call to end (rule 12)."""
+        limit = self.settings.silence_end_more_time if state.more_time else self.settings.silence_end_normal
+        return quiet_for >= limit
+
+    def end_on_silence(self, state: CallState) -> Reply:
+        """The kind end of a silent call: why, the helpline number twice, goodbye; then hang up."""
+        return Reply((Speak((self.say(state.language, "sys.silence.end"),)), Hangup()), state.language, state.more_time)
 
     # --- entering a node ------------------------------------------------------------
     def start(self, now: dt.datetime) -> Reply:
@@ -276,15 +286,18 @@ class Engine:
         return Gather(menu.id, state, words, self.timeout(state), True, hints, True)
 
     # --- answers ----------------------------------------------------------------------
-    def answer(self, node_id: str, state: CallState, digits: str, speech: str, now: dt.datetime) -> Reply:
-        """The caller pressed `digits`, said `speech`, or (both empty) stayed silent."""
+    def answer(
+        self, node_id: str, state: CallState, digits: str, speech: str, now: dt.datetime, quiet_for: float = 0.0
+    ) -> Reply:
+        """The caller pressed `digits`, said `speech`, or (both empty) stayed silent; `quiet_for`
+        is how many seconds it is since their last key or word (or the start of the call)."""
         node = self.flow.nodes.get(node_id)
         if node is None:
             return self.enter(self.flow.main_menu, state.fresh(), now, ("sys.stale",))
         digits = (digits or "").strip()[:1]
         speech = (speech or "").strip()[:500]
         if isinstance(node, model.Menu):
-            return self._answer_menu(node, state, digits, speech, now)
+            return self._answer_menu(node, state, digits, speech, now, quiet_for)
         if isinstance(node, model.LanguageMenu):
             return self._answer_language(node, state, digits, speech, now)
         if isinstance(node, model.Guidance):
@@ -301,20 +314,22 @@ class Engine:
             node = self.flow.nodes[node.next]
         return node.id
 
-    def _answer_menu(self, menu: model.Menu, state: CallState, digits, speech, now) -> Reply:
-        outcome = self.menu_input(menu, state, digits, speech, now, lambda s, preface: self.render(menu.id, s, preface))
+    def _answer_menu(self, menu: model.Menu, state: CallState, digits, speech, now, quiet_for=0.0) -> Reply:
+        ask = lambda s, preface: self.render(menu.id, s, preface)  # noqa: E731
+        outcome = self.menu_input(menu, state, digits, speech, now, ask, quiet_for)
         if isinstance(outcome, Reply):
             return outcome
         if outcome == self.settings.keys.back:
             return self.enter(menu.back, state.fresh(), now)
         return self.enter(menu.choice(outcome).goto, state.fresh(), now)
 
-    def menu_input(self, menu: model.Menu, state: CallState, digits, speech, now, ask) -> Reply | str:
+    def menu_input(self, menu: model.Menu, state: CallState, digits, speech, now, ask, quiet_for=0.0) -> Reply | str:
         """The standard handling of an answer to any menu (silence, wrong key, repeat,
         more time, a person); returns the Reply for those, else the key chosen (a
         choice's key or the back key) for the caller to act on.
 
-        `ask(state, preface)` says the menu again after `preface` (prompt ids).
+        `ask(state, preface)` says the menu again after `preface` (prompt ids); `quiet_for`
+        is the seconds since the caller's last key or word (a silence past the limit ends the call).
         """
         keys = self.settings.keys
         every = None if digits else self.every_menu(state.language, speech)
@@ -330,6 +345,8 @@ class Engine:
             every = None  # a booking's own question: the words are taken as an answer to it
         action = keys.person if every == "every.person" else self.classify(menu, state.language, digits, speech)
         if action is None:
+            if self.silence_over(state, quiet_for):
+                return self.end_on_silence(state)
             silences = state.silences + 1
             if silences == 1:
                 return ask(replace(state, silences=1), ("sys.silence.first",))

@@ -29,6 +29,11 @@ AudioLookup = Callable[[str, str, bool], "str | None"]
 PAUSE_AFTER_PREFIX = "sys.press."
 PAUSE = "300ms"
 
+# Every URL of a rendered answer ends in this mark, replaced at each request by the time of
+# the caller's last key or word (ivr.silence): the cached answer stays the same for every call.
+SINCE_MARK = "&t=SINCE"
+_SINCE_MARK_XML = "&amp;t=SINCE"
+
 
 class TwimlRenderer:
     """Renders Replies for one flow, one public URL and one speech mode."""
@@ -38,10 +43,16 @@ class TwimlRenderer:
         self.public_url = public_url.rstrip("/")
         self.speech = speech
         self.audio = audio
-        self.render = functools.lru_cache(maxsize=8192)(self._render)
+        self._cached = functools.lru_cache(maxsize=8192)(self._render)
+
+    def render(self, reply: e.Reply, caller_id: str | None = None, since: int | None = None) -> str:
+        """The TwiML of `reply`; its URLs carry `since`, the time of the caller's last key or
+        word (Unix seconds; None leaves it out, and the next request counts from then)."""
+        text = self._cached(reply, caller_id)
+        return text.replace(_SINCE_MARK_XML, f"&amp;t={since}" if since is not None else "")
 
     def url(self, route: str, node_id: str, state: e.CallState) -> str:
-        return f"{self.public_url}{ROUTES[route]}{node_id}?{urlencode(state.as_query())}"
+        return f"{self.public_url}{ROUTES[route]}{node_id}?{urlencode(state.as_query())}{SINCE_MARK}"
 
     def _render(self, reply: e.Reply, caller_id: str | None = None) -> str:
         response = VoiceResponse()

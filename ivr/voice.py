@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
-from . import dryrun, journey, metrics
+from . import dryrun, journey, metrics, silence
 from .fallback import fallback_twiml
 from .signature import require_twilio_signature, twilio_params
 
@@ -107,18 +107,20 @@ def incoming():
     log.info("call started %s", _sid())
     if not dryrun.active():
         metrics.CALLS.inc()
-    reply = current.engine.start(now())
+    at = now()
+    reply = current.engine.start(at)
     journey.record(reply, current)
-    return twiml(current.twiml.render(reply))
+    return twiml(current.twiml.render(reply, since=silence.last_input({}, at, heard=True)))
 
 
 @bp.post("/node/<node_id>")
 def enter(node_id):
     """A redirect into a node of the call tree."""
     current, state, node_id = state_and_node(node_id)
-    reply = current.engine.enter(node_id, state, now())
+    at = now()
+    reply = current.engine.enter(node_id, state, at)
     journey.record(reply, current, state)
-    return twiml(current.twiml.render(reply, caller_id()))
+    return twiml(current.twiml.render(reply, caller_id(), silence.last_input(request.args, at, heard=False)))
 
 
 @bp.post("/input/<node_id>")
@@ -127,9 +129,11 @@ def answer(node_id):
     current, state, node_id = state_and_node(node_id)
     digits = twilio_params().get("Digits", "")
     speech = twilio_params().get("SpeechResult", "")
-    reply = current.engine.answer(node_id, state, digits, speech, now())
+    at = now()
+    since = silence.last_input(request.args, at, heard=bool(digits.strip() or speech.strip()))
+    reply = current.engine.answer(node_id, state, digits, speech, at, silence.quiet_for(since, at))
     journey.record(reply, current, state)
-    return twiml(current.twiml.render(reply, caller_id()))
+    return twiml(current.twiml.render(reply, caller_id(), since))
 
 
 @bp.post("/dial/<node_id>")
@@ -140,9 +144,11 @@ def dialled(node_id):
     if not dryrun.active():
         metrics.TRANSFERS.labels(metrics.transfer_outcome(status)).inc()
     log.info("transfer from %s ended: %s %s", node_id, status[:20], _sid())
-    reply = current.engine.dial_result(node_id, state, status, now())
+    at = now()
+    reply = current.engine.dial_result(node_id, state, status, at)
     journey.record(reply, current, state)
-    return twiml(current.twiml.render(reply, caller_id()))
+    # Not an input of the caller's: a silent caller put through to a line nobody answers still reaches the end.
+    return twiml(current.twiml.render(reply, caller_id(), silence.last_input(request.args, at, heard=False)))
 
 
 @bp.post("/fallback")

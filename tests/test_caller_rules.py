@@ -65,7 +65,7 @@ def test_2_the_greeting_has_a_welsh_line_and_key(caller):
 
 def test_2_the_whole_call_continues_in_welsh(caller):
     answers = [caller.ring(), caller.press("2"), caller.follow(), caller.press("2"), caller.follow()]
-    answers += [caller.press("1"), caller.dial_ends("busy"), caller.press("9"), caller.silence(), caller.press("5")]
+    answers += [caller.press("0"), caller.dial_ends("busy"), caller.press("9"), caller.silence(), caller.press("5")]
     for answer in answers[1:]:
         assert answer.says, answer.response.data
         for say in answer.says:
@@ -94,7 +94,13 @@ def test_3_every_menu_counts_its_choices_and_keys_ascend(caller, menu, language)
     count = len(FLOW.nodes[menu].choices)
     assert FLOW.prompts.text(f"sys.choices.{count}", language) in answer.text
     press = "press" if language == "en-GB" else "pwyswch"
-    assert re.findall(rf"{press} (\d)\.", answer.text) == [str(n) for n in range(1, count + 1)]
+    names = {"*": "star" if language == "en-GB" else "seren", "#": "hash"}
+    said = re.findall(rf"{press} (\d|star|seren|hash)\.", answer.text)
+    assert said == [names.get(c.key, c.key) for c in FLOW.nodes[menu].choices]
+    # Numbered choices go 1, 2, 3...; a standard key offered by name comes after them, as on every menu.
+    numbered = [key for key in said if key.isdigit() and key != "0"]
+    assert numbered == [str(n) for n in range(1, len(numbered) + 1)]
+    assert said[: len(numbered)] == numbered
 
 
 def test_3_the_standard_keys_are_said_once_early(caller):
@@ -266,7 +272,7 @@ def test_7_more_time_and_slower_speech_for_the_rest_of_the_call(caller):
     caller.to_main_menu()
     slow = caller.say("more time please")
     assert slow.text.startswith("You will have more time to answer from now on")
-    answers = [slow, caller.press("2"), caller.press("1"), caller.press("1"), caller.dial_ends("busy")]
+    answers = [slow, caller.press("2"), caller.press("1"), caller.press("0"), caller.dial_ends("busy")]
     for answer in answers:
         prosody = answer.findall("Say/prosody")
         assert len(prosody) == len(answer.says) > 0
@@ -315,7 +321,7 @@ def test_8_number_entry_says_the_digits_hash_to_finish_reads_back_and_confirms(b
 
 def test_9_a_transfer_says_where_and_dials_with_our_number_as_caller_id(caller):
     enter(caller, "help_menu")
-    answer = caller.press("2")
+    answer = caller.press("0")
     verbs = [v.tag for v in answer.verbs]
     assert verbs == ["Say", "Dial"]
     assert answer.text == "Putting you through to the victims' helpline now. Please hold."
@@ -332,7 +338,7 @@ def test_9_a_transfer_says_where_and_dials_with_our_number_as_caller_id(caller):
 )
 def test_9_a_failed_transfer_is_explained_with_a_callback_and_the_number(caller, status, why):
     enter(caller, "help_menu")
-    caller.press("2")
+    caller.press("0")
     answer = caller.dial_ends(status)
     assert answer.text.startswith(
         f"{why} We could not put you through to the helpline just now. The number is 0845 758 5112."
@@ -343,7 +349,7 @@ def test_9_a_failed_transfer_is_explained_with_a_callback_and_the_number(caller,
 
 def test_9_a_completed_transfer_says_goodbye(caller):
     enter(caller, "help_menu")
-    caller.press("2")
+    caller.press("0")
     answer = caller.dial_ends("completed")
     assert [v.tag for v in answer.verbs] == ["Say", "Hangup"]
 
@@ -360,7 +366,7 @@ def test_9_the_police_transfer_says_999_first(caller):
 def test_9_the_helpline_is_closed_on_a_bank_holiday(caller, clock):
     clock.now = CLOSED
     enter(caller, "help_menu")
-    answer = caller.press("2")
+    answer = caller.press("0")
     assert answer.find("Dial") is None
     assert answer.text.startswith("The victims' helpline is closed at the moment.")
     assert "except bank holidays" in answer.text

@@ -78,7 +78,7 @@ CLASSIFY = [
     ("main", "en-GB", "", "prison release", "wrong"),  # two choices: ask again, never guess
     ("main", "en-GB", "", "help, back", "wrong"),
     ("protection_menu", "en-GB", "", "please call me back", "1"),  # not the back key
-    ("help_menu", "en-GB", "", "talk to someone", "2"),  # the helpline choice, not key 0
+    ("help_menu", "en-GB", "", "talk to someone", "0"),  # the helpline choice is key 0 itself
     ("release_menu", "en-GB", "", "the police", "1"),
     ("main", "cy-GB", "", "carchar", "2"),
     ("main", "cy-GB", "", "dau", "2"),
@@ -91,7 +91,7 @@ CLASSIFY = [
     ("main", "cy-GB", "", "carchar rhyddhau", "wrong"),
     ("protection_menu", "cy-GB", "", "ffonio fi'n ôl", "1"),
     ("protection_menu", "cy-GB", "", "Ffoniwch... ffonio'n ôl", "1"),
-    ("prison_menu", "cy-GB", "", "clywed eto", "3"),
+    ("prison_menu", "cy-GB", "", "clywed eto", "2"),  # hear again: 2 in every topic menu
     ("prison_menu", "cy-GB", "", "eto", "*"),
 ]
 
@@ -154,7 +154,7 @@ def test_wrong_keys_are_counted_apart_from_silence(engine):
 
 def test_a_wrong_key_says_so_and_repeats_the_choices(engine):
     reply = engine.answer("help_menu", state(), "8", "", OPEN)
-    assert prompt_ids(reply)[:2] == ["sys.wrong_key", "sys.choices.3"]
+    assert prompt_ids(reply)[:2] == ["sys.wrong_key", "sys.choices.4"]
     assert gather(reply).state.wrong == 1
 
 
@@ -218,11 +218,11 @@ def test_any_key_in_guidance_skips_to_its_menu(engine):
 
 def test_guidance_goes_on_to_its_menu_after_the_words(engine):
     reply = engine.enter("help", state(), OPEN)
-    assert prompt_ids(reply) == ["help.skip", "help.result", "help.support", "help.local"]
+    assert prompt_ids(reply) == ["help.skip", "help.result", "help.support"]
     assert reply.steps[-1] == e.Redirect("node", "help_menu", state())
 
 
-@pytest.mark.parametrize(("key", "target"), [("1", "help"), ("3", "main"), ("#", "main")])
+@pytest.mark.parametrize(("key", "target"), [("1", "help_local"), ("2", "help"), ("#", "main")])
 def test_menu_keys_lead_on(engine, key, target):
     reply = engine.answer("help_menu", state(), key, "", OPEN)
     first = reply.steps[0]
@@ -324,7 +324,7 @@ def test_helpline_opening_hours(flow, now, is_open):
 @pytest.mark.parametrize(("now", "node"), [(OPEN, "helpline_transfer"), (CLOSED, "helpline_closed")])
 def test_the_hours_branch_follows_the_clock(engine, now, node):
     assert engine.resolve("to_helpline", now) == node
-    reply = engine.answer("help_menu", state(), "2", "", now)
+    reply = engine.answer("help_menu", state(), "0", "", now)
     assert reply.steps[-1].node in (node, "helpline_closed")
     assert any(getattr(s, "node", None) == node for s in reply.steps)
 

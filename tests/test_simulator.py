@@ -73,7 +73,7 @@ def test_a_scripted_call_hears_the_greeting_and_the_menu(client):
 
 
 def test_a_scripted_transfer_that_is_busy_is_explained(client):
-    transcript = call(client, "1 1 1 1 2 dial:busy")
+    transcript = call(client, "1 1 1 1 0 dial:busy")
     assert "LINE: [connecting you to +448457585112]" in transcript
     assert "LINE: [the transfer ended: busy]" in transcript
     after = transcript[transcript.index("LINE: [the transfer ended: busy]") + 1]
@@ -81,7 +81,7 @@ def test_a_scripted_transfer_that_is_busy_is_explained(client):
 
 
 def test_a_completed_transfer_says_goodbye_and_hangs_up(client):
-    transcript = call(client, "1 1 1 1 2 dial:completed")
+    transcript = call(client, "1 1 1 1 0 dial:completed")
     assert transcript[-2:] == ["LINE: Thank you for calling. Take care. Goodbye.", "LINE: [hangs up]"]
 
 

@@ -64,8 +64,10 @@ def logout():
 @bp.get("/")
 @login_required
 def index():
-    """The start page: what this person can do."""
-    return render_template("admin/index.html")
+    """The start page: what this person can do (with the queue's new and overdue counts)."""
+    from .queue_views import home_counts
+
+    return render_template("admin/index.html", queue_counts=home_counts())
 
 
 @bp.route("/accounts", methods=["GET", "POST"])

@@ -1,7 +1,10 @@
-"""The callback queue (caseworkers): the requests waiting, oldest first, 50 a page, or those
-closed; find one by its reference. A request's page shows the safety answers that restrict
-the call as a warning first, the safe time with the hours the caller heard, and the number
-only after "Show number" (a form, audited: who, when, which request), as a `tel:` link.
+"""The callback queue (caseworkers): the requests waiting, soonest due first, 50 a page, with
+their due date and "overdue" in words; only mine, nobody's yet, overdue, or closed; only the
+helpline's or the victim liaison officers'; find one by its reference. "Assign to me" takes a
+request (one caseworker wins a race; the other is told who has it). A request's page shows the
+safety answers that restrict the call as a warning first, the safe time with the hours the
+caller heard, and the number only after "Show number" (a form, audited: who, when, which
+request), as a `tel:` link, through Relay UK when the caller keyed 18001 or 18002.
 Mark a request in progress, done or could not reach, with a note.
 
 Built on the callbacks store (`app.extensions["ivr.callbacks"]`, ivr/callbacks/store.py);
@@ -13,10 +16,11 @@ from __future__ import annotations
 import re
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from . import audit, bp, queue_words
+from . import audit, bp, paging, queue_words
 from .access import requires
-from .paging import Page, page_number
+from .paging import page_number
 
 CHOICES = {
     "in_progress": "In progress",
@@ -24,10 +28,19 @@ CHOICES = {
     "could_not_reach": "Could not reach",
 }
 LABELS = {"new": "New", **CHOICES}
-LISTS = {"open": "Waiting", "closed": "Closed"}
-CAPTIONS = {"open": "Waiting: new and in progress, oldest first", "closed": "Closed, most recently closed first"}
-PAGE_SIZE = 50
+# ?show= : which requests (the store's view, and open or closed ones).
+SHOWN = {
+    "all": ("All waiting", "all", "open"),
+    "mine": ("Assigned to me", "mine", "open"),
+    "unassigned": ("Nobody's yet", "unassigned", "open"),
+    "overdue": ("Overdue", "overdue", "open"),
+    "closed": ("Closed", "all", "closed"),
+}
+# ?purpose= : which callbacks ('' both).
+PURPOSE_FILTERS = {"": "Both", **{key: f"{label} only" for key, label in queue_words.PURPOSES.items()}}
 _REFERENCE = re.compile(r"^\d{4,12}$")
+
+paging.init_app(bp)
 
 
 def available() -> bool:
@@ -47,42 +60,52 @@ def callbacks():
     return store
 
 
-def yes_no(answer) -> str:
-    return {True: "Yes", False: "No"}.get(answer, "Not answered")
+def now():
+    return current_app.config["IVR_CLOCK"]()
+
+
+def home_counts() -> dict | None:
+    """{"new": n, "overdue": n} for the home page, when this person works the queue."""
+    if not (available() and current_user.can("queue")):
+        return None
+    return callbacks().counts(now())
 
 
 @bp.get("/queue")
 @requires("queue")
 def queue():
-    """Requests waiting (new and in progress, oldest first) or closed, 50 a page; find by reference."""
+    """Requests waiting, soonest due first, 50 a page; mine / nobody's / overdue / closed; by purpose; by reference."""
     store = callbacks()
     if "reference" in request.args:
         return find(request.args["reference"])
-    shown = request.args.get("show", "open")
-    if shown not in LISTS:
+    shown, purpose = request.args.get("show", "all"), request.args.get("purpose", "")
+    if shown not in SHOWN or purpose not in PURPOSE_FILTERS:
         abort(404)
     number = page_number(request.args.get("page"))
-    waiting, working = store.list("new"), store.list("in_progress")
-    if shown == "open":
-        items = sorted(waiting + working, key=lambda c: (c.created_at, c.reference))
-    else:
-        items = sorted(store.list("done") + store.list("could_not_reach"), key=lambda c: c.status_at, reverse=True)
-    page = Page.of(items, number, PAGE_SIZE)
-    where = "" if (shown, number) == ("open", 1) else f" ({LISTS[shown].lower()}, page {number})"
-    audit.record_now("queue.view", f"{len(waiting)} new, {len(working)} in progress{where}")
-    return render_queue(page, shown, counts={"open": len(waiting) + len(working)})
+    _, view, state = SHOWN[shown]
+    moment = now()
+    page = store.page(moment, view=view, staff=current_user.email, purpose=purpose or None, state=state, number=number)
+    if page.number != number:  # past the last page
+        abort(404)
+    counts = store.counts(moment)
+    where = "" if (shown, purpose, number) == ("all", "", 1) else f" ({shown}, {purpose or 'both'}, page {number})"
+    audit.record_now("queue.view", f"{counts['new']} new, {counts['overdue']} overdue{where}")
+    return render_queue(page, shown, purpose, counts)
 
 
-def render_queue(page, shown, counts=None, errors=None, reference=""):
+def render_queue(page, shown, purpose, counts=None, errors=None, reference=""):
     return render_template(
         "admin/queue.html",
         page=page,
         shown=shown,
-        lists=LISTS,
-        caption=CAPTIONS[shown],
+        purpose=purpose,
+        choices={key: label for key, (label, _, _) in SHOWN.items()},
+        purposes=PURPOSE_FILTERS,
+        purpose_names=queue_words.PURPOSES,
         counts=counts or {},
         labels=LABELS,
         safe_time=queue_words.safe_time,
+        now=now(),
         errors=errors or {},
         reference=reference,
     )
@@ -90,7 +113,7 @@ def render_queue(page, shown, counts=None, errors=None, reference=""):
 
 def find(raw: str):
     """The request with exactly this reference, or the queue page saying why there is none."""
-    from ..callbacks.store import REFERENCE_DIGITS
+    from ..callbacks.store import REFERENCE_DIGITS, Page
 
     reference = "".join(raw.split())
     if not reference:
@@ -104,8 +127,7 @@ def find(raw: str):
         if item is not None:
             return redirect(url_for("admin.queue_request", reference=item.reference))
         error = f"No request has the reference {reference}: check it and try again"
-    empty = Page((), 1, PAGE_SIZE, 0)
-    return render_queue(empty, "open", errors={"reference": error}, reference=raw[:40]), 404
+    return render_queue(Page((), 0, 1), "all", "", errors={"reference": error}, reference=raw[:40]), 404
 
 
 @bp.get("/queue/<reference>")
@@ -142,12 +164,13 @@ def render_request(item, errors=None, form=None, show_number=False):
     return render_template(
         "admin/queue_request.html",
         item=item,
-        number=queue_words.number_to_ring(item.number) if show_number else None,
+        number=queue_words.number_to_ring(item.number, item.relay) if show_number else None,
+        purpose_names=queue_words.PURPOSES,
+        now=now(),
         safe_time=queue_words.safe_time(item.safe_time),
         warnings=queue_words.restrictions(item.voicemail_ok, item.say_who_is_calling),
         labels=LABELS,
         choices=CHOICES,
-        yes_no=yes_no,
         errors=errors or {},
         form=form or {},
     )
@@ -172,9 +195,42 @@ def queue_update(reference):
     from ..callbacks.store import StoreError
 
     try:
-        item = store.set_status(reference, status, current_app.config["IVR_CLOCK"](), note)
+        item = store.set_status(reference, status, now(), note)
     except StoreError:
         abort(404)
     audit.record_now("queue.status", f"request {item.reference}: {status}{' with a note' if note else ''}")
     flash(f"Request {item.reference} marked: {CHOICES[status]}.", "success")
     return redirect(url_for("admin.queue"))
+
+
+@bp.post("/queue/<reference>/assign")
+@requires("queue")
+def queue_assign(reference):
+    """Assign a request to me, if nobody has it: of two caseworkers at once, one wins; the other is told who."""
+    item = _request_or_404(reference)
+    me = current_user.email
+    if callbacks().assign(item.reference, me, now()):
+        audit.record_now("queue.assign", f"request {item.reference} assigned to {me}")
+        flash(f"Request {item.reference} is assigned to you.", "success")
+    else:
+        holder = callbacks().get(item.reference).assigned_to
+        if holder == me:
+            flash(f"Request {item.reference} is already assigned to you.", "info")
+        elif holder:
+            flash(f"Request {item.reference} is already assigned to {holder}. Nothing was changed.", "error")
+        else:
+            flash(f"Request {item.reference} is closed, so it cannot be assigned.", "error")
+    return redirect(url_for("admin.queue_request", reference=item.reference), 303)
+
+
+@bp.post("/queue/<reference>/release")
+@requires("queue")
+def queue_release(reference):
+    """Give back a request assigned to me: nobody's again, for anyone to take."""
+    item = _request_or_404(reference)
+    if callbacks().release(item.reference, current_user.email):
+        audit.record_now("queue.release", f"request {item.reference} given back by {current_user.email}")
+        flash(f"You gave back request {item.reference}: it is nobody's now.", "success")
+    else:
+        flash(f"Request {item.reference} is not assigned to you, so there was nothing to give back.", "error")
+    return redirect(url_for("admin.queue_request", reference=item.reference), 303)

@@ -1,6 +1,7 @@
 """The callback queue in words a caseworker reads: the number to ring (UK national form and a
-`tel:` link), the safe time with the hours the caller heard, and the safety answers that
-restrict the call, written as instructions.
+`tel:` link; through Relay UK when the caller keyed 18001 or 18002), the safe time with the
+hours the caller heard, the safety answers that restrict the call, written as instructions,
+and which callback it is.
 
 The hours of a time band are read from the words of the prompt that offered it
 (`callback.when.<band>` in the live line's own language), so a change to those words
@@ -17,6 +18,9 @@ from flask import current_app
 
 BANDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening", "any": "Any time"}
 NOT_ANSWERED = "Not answered"
+PURPOSES = {"liaison": "Victim liaison officer", "helpline": "Helpline"}
+# Ringing a textphone user from a voice phone: Relay UK's prefix, then the whole national number.
+RELAY_PREFIX = "18002"
 _CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|midday|noon|midnight"
 _HOURS = re.compile(rf"\b({_CLOCK})\s+(?:to|until|and|-|–)\s+({_CLOCK})\b", re.IGNORECASE)
 
@@ -29,8 +33,9 @@ class Number:
     href: str | None
 
 
-def number_to_ring(number: str | None) -> Number:
-    """'07911 123456' linked as tel:+447911123456; a number abroad in international form."""
+def number_to_ring(number: str | None, relay: bool = False) -> Number:
+    """'07911 123456' linked as tel:+447911123456; a number abroad in international form;
+    through Relay UK, '18002 07911 123456' linked as tel:1800207911123456."""
     if not number:
         return Number("The number cannot be opened: check IVR_DATA_KEY", None)
     try:
@@ -44,7 +49,11 @@ def number_to_ring(number: str | None) -> Number:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return Number(phonenumbers.format_number(parsed, form), f"tel:{e164}")
+    text = phonenumbers.format_number(parsed, form)
+    if relay and parsed.country_code == 44:
+        national = "".join(ch for ch in text if ch.isdigit())
+        return Number(f"{RELAY_PREFIX} {text}", f"tel:{RELAY_PREFIX}{national}")
+    return Number(text, f"tel:{e164}")
 
 
 def hours_in(words: str) -> str | None:

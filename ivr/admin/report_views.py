@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from ..journey import line_day
 from ..journey.report import as_json, collect, versions
-from . import bp, reportpage
+from . import bp, reportpage, words
 from .access import requires
 
 DEFAULT_DAYS = 30
@@ -73,8 +73,9 @@ def reports():
         funnel=reportpage.funnel(figures, minimum, flow),
         minimum=minimum,
         calls=reportpage.Cell(figures["calls"], 0 < figures["calls"] < minimum),
-        nodes=list(figures["nodes"]),
+        nodes=[(node_id, words.node_label(flow, node_id)) for node_id in figures["nodes"]],
         compare=compare,
+        compare_name=words.node_label(flow, compare) if compare else "",
         compared=compared,
     )
 

@@ -13,6 +13,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from . import words
+
 OUTCOME_WORDS = {
     "callback_booked": "Booked a callback",
     "transferred": "Put through to a person",
@@ -146,6 +148,7 @@ def funnel(figures: dict, minimum: int, flow) -> list[dict]:
         out.append(
             {
                 "id": node_id,
+                "name": words.node_label(flow, node_id),
                 "kind": node.kind if node else "removed",
                 "cells": cells,
                 "rates": rates,
@@ -172,7 +175,7 @@ def as_csv(figures: dict, minimum: int, flow) -> str:
             writer.writerow(
                 [
                     "Journey through the call tree",
-                    f"{row['id']}: {name.replace('_', ' ')}",
+                    f"{row['name']}: {name.replace('_', ' ')}",
                     row["cells"][name].words(minimum).replace(",", ""),
                 ]
             )

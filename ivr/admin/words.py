@@ -42,9 +42,40 @@ def uk_time(moment: dt.datetime) -> str:
     return moment.astimezone(UK).strftime("%-d %B %Y at %H:%M")
 
 
+def uk_due(moment: dt.datetime) -> str:
+    """'Wednesday 30 December 2026, by 17:00' in Europe/London: when a callback is due."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(UK).strftime("%A %-d %B %Y, by %H:%M")
+
+
 def place_name(node: model.Node) -> str:
     """'Protection guidance', 'Main menu': a node as staff say it."""
-    return f"{node.id.replace('_', ' ').capitalize()} {PLACE_KINDS.get(node.kind, node.kind)}"
+    name = node.id.replace("_", " ").capitalize()
+    kind = PLACE_KINDS.get(node.kind, node.kind)
+    return name if name.lower().endswith(kind) else f"{name} {kind}"  # "Help menu", not "Help menu menu"
+
+
+def node_label(flow: model.Flow, node_id: str) -> str:
+    """'Main menu: "If the offender has contacted you..."': a point of the call tree as staff know it,
+    by where it is and the first words callers hear there (in the line's first language)."""
+    node = flow.nodes.get(node_id)
+    if node is None:
+        return f"{node_id.replace('_', ' ').capitalize()} (no longer in the call tree)"
+    prompts = tree.node_prompts(node)
+    if not prompts:
+        return place_name(node)
+    # Its own words, not a line several points share ("You can press any key to skip...").
+    language = flow.settings.default_language
+    shared = {
+        flow.prompts.text(p, language)
+        for other in flow.nodes.values()
+        if other is not node
+        for p in tree.node_prompts(other)
+    }
+    texts = [flow.prompts.text(p, language) for p in prompts]
+    own = next((text for text in texts if text not in shared), texts[0])
+    return f'{place_name(node)}: "{first_words(own, 6)}"'
 
 
 def first_words(text: str | None, count: int = FIRST_WORDS) -> str:
@@ -92,3 +123,4 @@ def stale_from_latest(latest, source_language: str, languages) -> set[tuple[str,
 def init_app(bp) -> None:
     bp.add_app_template_filter(language_name, "language_name")
     bp.add_app_template_filter(uk_time, "uk_time")
+    bp.add_app_template_filter(uk_due, "uk_due")

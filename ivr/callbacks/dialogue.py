@@ -43,8 +43,10 @@ _QUESTIONS = {
     ),
     VOICEMAIL: (("callback.voicemail.ask",), ("callback.voicemail.yes", "callback.voicemail.no")),
     IDENTIFY: (("callback.identify.ask",), ("callback.identify.yes", "callback.identify.no")),
-    DONE: ((), ("callback.done.reference", "callback.done.finish", "topic.main")),
+    DONE: ((), ("callback.done.reference", "callback.done.finish")),
 }
+# Offered by name after the booking, with the key that does it on every menu (one key, one meaning).
+_STANDARD_CHOICES = {DONE: (("back", "topic.main"),)}
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,11 @@ class Booking:
             step: model.Menu(
                 f"{node_id}/{step}",
                 0,
-                tuple(model.Choice(str(n), prompt, "", 0) for n, prompt in enumerate(prompts, start=1)),
+                tuple(model.Choice(str(n), prompt, "", 0) for n, prompt in enumerate(prompts, start=1))
+                + tuple(
+                    model.Choice(getattr(self.keys, role), prompt, "", 0)
+                    for role, prompt in _STANDARD_CHOICES.get(step, ())
+                ),
                 "",
                 intro,
             )
@@ -163,12 +169,13 @@ class Booking:
         draft = Draft(node_id, OWN if own else NUMBER, offered=own.e164 if own else "")
         return Outcome(self.ask(draft, state.fresh()), draft)
 
-    def answer(self, draft: Draft, state: CallState, digits: str, speech: str, now) -> Outcome:
-        """The caller answered the draft's current question (or stayed silent)."""
+    def answer(self, draft: Draft, state: CallState, digits: str, speech: str, now, quiet_for=0.0) -> Outcome:
+        """The caller answered the draft's current question (or stayed silent, for `quiet_for`
+        seconds since their last key or word)."""
         digits = (digits or "").strip()[:64]
         speech = (speech or "").strip()[:500]
         if draft.step == NUMBER:
-            return self._answer_number(draft, state, digits, speech, now)
+            return self._answer_number(draft, state, digits, speech, now, quiet_for)
         asked = []
 
         def again(new_state, preface):
@@ -176,7 +183,7 @@ class Booking:
             return self.ask(draft, new_state, preface)
 
         menu = self.menus(draft.node)[draft.step]
-        chosen = self.engine.menu_input(menu, state, digits[:1], speech, now, again)
+        chosen = self.engine.menu_input(menu, state, digits[:1], speech, now, again, quiet_for)
         if isinstance(chosen, Reply):
             return Outcome(chosen, draft if asked else None)
         fresh = state.fresh()
@@ -211,13 +218,15 @@ class Booking:
             return Outcome(self.engine.enter(self.flow.main_menu, state, now), None)
         return self._next(replace(draft, step=previous), state)
 
-    def _answer_number(self, draft: Draft, state: CallState, digits: str, speech: str, now) -> Outcome:
+    def _answer_number(self, draft: Draft, state: CallState, digits: str, speech: str, now, quiet_for=0.0) -> Outcome:
         keys = self.keys
         if not digits and speech:
             digits = self._standard_key_said(state.language, speech) or self._digits_said(state.language, speech)
             if not digits:
                 return self._refused(draft, state, now, "sys.not_understood")
         if not digits:  # silence: warn and offer more time, then explain again, then a person
+            if self.engine.silence_over(state, quiet_for):
+                return Outcome(self.engine.end_on_silence(state), None)
             silences = state.silences + 1
             if silences >= self.engine.settings.retries_no_input:
                 return Outcome(self.engine.to_person(state.fresh(), now, "sys.silence.person"), None)
@@ -277,14 +286,16 @@ class Booking:
             extra += (self.engine.say(lang, after), self.engine.say(lang, "callback.wait"))
         return self._question(self.menus(node_id)[DONE], state, preface, extra)
 
-    def answer_done(self, node_id: str, state: CallState, reference: str, digits: str, speech: str, now) -> Reply:
+    def answer_done(
+        self, node_id: str, state: CallState, reference: str, digits: str, speech: str, now, quiet_for=0.0
+    ) -> Reply:
         """After the booking: hear the reference again, finish, or go back to the main menu."""
         menu = self.menus(node_id)[DONE]
 
         def again(new_state, preface):
             return self.booked(node_id, new_state, reference, preface, first=False)
 
-        chosen = self.engine.menu_input(menu, state, (digits or "").strip()[:1], speech or "", now, again)
+        chosen = self.engine.menu_input(menu, state, (digits or "").strip()[:1], speech or "", now, again, quiet_for)
         if isinstance(chosen, Reply):
             return chosen
         if chosen == "1":

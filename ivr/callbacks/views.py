@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from .. import dryrun, journey, line_calendar, metrics
+from .. import dryrun, journey, line_calendar, metrics, silence
 from ..engine import CallState
 from ..flow import model
 from ..signature import require_twilio_signature, twilio_params
@@ -70,27 +70,30 @@ def step(node_id, step):
     engine, flow = line.engine, line.flow
     now = dryrun.now(current_app)
     state = engine.state_from_query(request.query_string)
+    heard = bool(twilio_params().get("Digits", "").strip() or twilio_params().get("SpeechResult", "").strip())
+    since = silence.last_input(request.args, now, heard)
+    quiet_for = silence.quiet_for(since, now)
     node = flow.nodes.get(node_id) if _NODE_ID.match(node_id) else None
     if not isinstance(node, model.Callback):  # the tree changed under the call
-        return render(line, engine.enter(flow.main_menu, state.fresh(), now, ("sys.stale",)))
+        return render(line, engine.enter(flow.main_menu, state.fresh(), now, ("sys.stale",)), since)
     booking = dialogue(engine)
     call_sid = twilio_params().get("CallSid", "")
     if not store().can_store or not _CALL_SID.match(call_sid):
         count("refused")
-        return render(line, booking.failed(node_id, state, now, "callback.unavailable"))
+        return render(line, booking.failed(node_id, state, now, "callback.unavailable"), since)
     try:
         with store().db.one_connection():  # several short transactions, one pool checkout
-            reply = _step(booking, node_id, step, state, call_sid, now)
-        return render(line, reply)
+            reply = _step(booking, node_id, step, state, call_sid, now, quiet_for)
+        return render(line, reply, since)
     except (SQLAlchemyError, StoreError) as exc:
         # Logged by kind only: a database error's text can carry the values it was given.
         log.error("callback booking failed for call %s: %s", call_sid[:10], exc.__class__.__name__)
         _forget(call_sid)
         count("failed")
-        return render(line, booking.failed(node_id, state, now))
+        return render(line, booking.failed(node_id, state, now), since)
 
 
-def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid: str, now):
+def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid: str, now, quiet_for=0.0):
     callbacks = store()
     # The draft first, then the booking: a booking and the removal of its draft are one
     # commit, so a draft found missing here means any booking is already visible below.
@@ -99,7 +102,7 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
     if booked is not None:  # one request per call; also a replayed webhook after the booking
         if step == DONE:
             digits, speech = twilio_params().get("Digits", ""), twilio_params().get("SpeechResult", "")
-            return booking.answer_done(node_id, state, booked.reference, digits, speech, now)
+            return booking.answer_done(node_id, state, booked.reference, digits, speech, now, quiet_for)
         if step == "start":
             return booking.booked(node_id, state.fresh(), booked.reference, ("callback.already",), first=False)
         # A retried answer to the last question: Twilio plays only the retry's answer when it
@@ -118,7 +121,7 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
         return booking.ask(draft, state.fresh())
 
     digits, speech = twilio_params().get("Digits", ""), twilio_params().get("SpeechResult", "")
-    outcome = booking.answer(draft, state, digits, speech, now)
+    outcome = booking.answer(draft, state, digits, speech, now, quiet_for)
     if outcome.book:
         answers = outcome.draft
         caller = calling_number()
@@ -165,10 +168,10 @@ def calling_number() -> str | None:
     return caller if re.match(r"^\+[1-9]\d{6,14}$", caller) else None
 
 
-def render(line, reply) -> Response:
+def render(line, reply, since: int | None = None) -> Response:
     journey.record(reply, line)
     called = twilio_params().get("To", "")
-    return twiml(line.twiml.render(reply, called if re.match(r"^\+[1-9]\d{6,14}$", called) else None))
+    return twiml(line.twiml.render(reply, called if re.match(r"^\+[1-9]\d{6,14}$", called) else None, since))
 
 
 def _forget(call_sid: str) -> None:

@@ -9,12 +9,12 @@ every menu, every prompt in every language.
 from __future__ import annotations
 
 import re
-from collections import deque
 
 import phonenumbers
 
 from . import model
 from .placeholders import placeholder
+from .targets import check_targets, did_you_mean, nearest
 from .yamlfile import Problem
 
 MAX_CHOICES = 4
@@ -24,6 +24,7 @@ SYSTEM_PROMPTS = (
     "sys.silence.first",
     "sys.silence.again",
     "sys.silence.person",
+    "sys.silence.end",
     "sys.wrong_key",
     "sys.not_understood",
     "sys.wrong_key.person",
@@ -47,6 +48,7 @@ KEY_WORDS = {
     "9": ("nine", "naw"),
 }
 KEY_NAMES = {"person": "a person", "repeat": "repeat", "back": "back", "more_time": "more time"}
+KEY_SAID = {"*": "star", "#": "hash"}
 
 
 def key_named(text: str, key: str) -> bool:
@@ -79,10 +81,14 @@ def used_prompts(flow: model.Flow) -> dict[str, list[model.Node]]:
         ids += list(getattr(node, "uses", ()))  # words a node kind says of its own (a callback's questions)
         for prompt_id in ids:
             used.setdefault(prompt_id, []).append(node)
-    count = max((len(n.choices) for n in flow.nodes.values() if isinstance(n, model.Menu)), default=0)
+    menus = [n for n in flow.nodes.values() if isinstance(n, model.Menu)]
+    count = max((len(n.choices) for n in menus), default=0)
     for n in range(1, count + 1):
         used.setdefault(f"sys.choices.{n}", [])
-        used.setdefault(f"sys.press.{n}", [])
+    for menu in menus:  # "press 2.", "press hash.": the keys the menus offer
+        for choice in menu.choices:
+            if choice.key and choice.key in "0123456789*#":  # a bad key is its own message, not a missing prompt
+                used.setdefault(model.press_prompt(choice.key), []).append(menu)
     for prompt_id in SYSTEM_PROMPTS:
         used.setdefault(prompt_id, [])
     return used
@@ -101,42 +107,46 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
 
     s = flow.settings
     nodes = flow.nodes
-    if s.entry not in nodes:
-        at(setting_line("entry"), f"settings.entry {s.entry!r} is not a node; name the first node callers hear")
-    if s.person_route not in nodes:
-        at(
-            setting_line("routes"),
-            f"settings.routes.person {s.person_route!r} is not a node; name where key {s.keys.person} goes",
-        )
-
+    check_targets(flow, context, at)  # unknown targets, entry, person route, reachability: one message a mistake
     _check_numbers(flow, at, setting_line)
-    standard = set(s.keys.as_dict().values())
+
+    def node_line(node, key):
+        return doc.line("nodes", node.id, key) if doc else node.line
 
     for node in nodes.values():
         label = f"{node.kind} {node.id!r}"
-        for target in node.targets():
-            if target and target not in nodes:
-                at(node.line, f"{label} goes to unknown node {target!r}; known nodes: {', '.join(sorted(nodes))}")
         if isinstance(node, model.Menu):
-            _check_menu(node, standard, at)
+            _check_menu(flow, node, at)
         elif isinstance(node, model.LanguageMenu):
-            _check_language(node, s, at)
+            _check_language(node, s, at, doc)
         elif isinstance(node, model.HoursBranch) and node.hours not in s.hours:
-            at(node.line, f"{label}: hours {node.hours!r} is not in settings.hours ({', '.join(sorted(s.hours))})")
+            at(
+                node_line(node, "hours"),
+                f"{label}: hours {node.hours!r} is not in settings.hours ({', '.join(sorted(s.hours))})"
+                + did_you_mean(node.hours, s.hours),
+            )
         elif isinstance(node, model.Transfer) and node.number not in s.numbers:
             at(
-                node.line,
-                f"{label}: number {node.number!r} is not in settings.numbers ({', '.join(sorted(s.numbers))})",
+                node_line(node, "number"),
+                f"{label}: number {node.number!r} is not in settings.numbers ({', '.join(sorted(s.numbers))})"
+                + did_you_mean(node.number, s.numbers),
             )
 
-    _check_reachable(flow, at)
+    _check_one_key_one_meaning(flow, at, file)
     _check_guidance_loops(flow, at)
     _check_hours_loops(flow, at)
     _check_no_hang_up(flow, at, setting_line)
     _check_prompts(flow, context, problems)
     _check_key_guide(flow, context, problems)
     _check_working_days(flow, context, problems)
-    return problems
+    return _without_knock_ons(problems, context)
+
+
+def _without_knock_ons(problems: list[Problem], context: dict) -> list[Problem]:
+    """Drop a check's message at a line where the loader already found an error: one mistake, one message
+    (a choice whose key could not be read is not also "out of order")."""
+    loaded = {(p.file, p.line) for p in context.get("loaded", ()) if p.severity == "error"}
+    return [p for p in problems if (p.file, p.line) not in loaded]
 
 
 # How each language says "N working days" (digits or words), so the caller hears the figure
@@ -225,58 +235,151 @@ def _as_e164(text: str) -> str:
     return f"as {phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)}"
 
 
-def _check_menu(node: model.Menu, standard: set[str], at):
+def _resolves(flow: model.Flow, node_id: str) -> frozenset[str]:
+    """The nodes `node_id` can be, once opening-hours branches (which say nothing) are followed."""
+    found, stack, seen = set(), [node_id], set()
+    while stack:
+        current = stack.pop()
+        node = flow.nodes.get(current)
+        if current in seen:
+            continue
+        seen.add(current)
+        if isinstance(node, model.HoursBranch):
+            stack += [node.open, node.closed]
+        else:
+            found.add(current)
+    return frozenset(found)
+
+
+def standard_goes_to(flow: model.Flow, menu: model.Menu, role: str) -> str | None:
+    """Where a standard key takes a caller from `menu` (None: more time, which goes nowhere)."""
+    return {"person": flow.settings.person_route, "back": menu.back, "repeat": menu.id}.get(role)
+
+
+def same_place(flow: model.Flow, a: str, b: str) -> bool:
+    return a == b or _resolves(flow, a) == _resolves(flow, b)
+
+
+def _check_menu(flow: model.Flow, node: model.Menu, at):
+    """Numbered choices go 1, 2, 3, 4; a standard key may be offered by name ("To talk to someone
+    at the helpline, press 0") only where it does what that key does on every menu, and a numbered
+    choice must never do what a standard key already does (one key, one meaning)."""
     label = f"menu {node.id!r}"
-    if len(node.choices) > MAX_CHOICES:
+    roles = {key: role for role, key in flow.settings.keys.as_dict().items()}
+    numbered = [c for c in node.choices if c.key not in roles]
+    if len(numbered) > MAX_CHOICES:
         at(
             node.line,
-            f"{label} offers {len(node.choices)} choices; at most {MAX_CHOICES} (plus the standard keys). Split it into two menus",
+            f"{label} offers {len(numbered)} choices; at most {MAX_CHOICES} (plus the standard keys). Split it into two menus",
         )
     seen = set()
-    for index, choice in enumerate(node.choices, start=1):
+    index = 0
+    for choice in node.choices:
         if choice.key in seen:
             at(choice.line, f"{label} offers key {choice.key} twice; give each choice its own key")
         seen.add(choice.key)
-        if choice.key in standard:
-            at(
-                choice.line,
-                f"{label}: key {choice.key} is a standard key (person, repeat, back, more time) on every menu; use {index}",
-            )
-        elif choice.key != str(index):
+        role = roles.get(choice.key)
+        if role is not None:
+            target = standard_goes_to(flow, node, role)
+            if target is None or not (_resolves(flow, choice.goto) & _resolves(flow, target)):
+                at(
+                    choice.line,
+                    f"{label}: key {choice.key} is a standard key (person, repeat, back, more time) on every menu; "
+                    f"use {index + 1}"
+                    + (f"; as a choice it must go where {choice.key} goes, {target!r}" if target else ""),
+                )
+            elif not same_place(flow, choice.goto, target):
+                # Partly the same place (an opening-hours branch and one of its ends): the key does what it
+                # does on every menu whatever `goto` says, so the words may promise a little wrong.
+                at(
+                    choice.line,
+                    f"{label}: key {choice.key} ({KEY_NAMES[role]}) goes to {target!r} on every menu, but this "
+                    f"choice says {choice.goto!r}; callers pressing {choice.key} reach {target!r}: make goto "
+                    f"{target!r}, or give the choice a number",
+                    "warning",
+                )
+            continue
+        index += 1
+        if choice.key != str(index):
             at(
                 choice.line,
                 f"{label}: choice {index} uses key {choice.key}; keys must go 1, 2, 3, 4 in order with no gaps, so use {index}",
             )
+        for role, key in flow.settings.keys.as_dict().items():
+            target = standard_goes_to(flow, node, role)
+            if target and same_place(flow, choice.goto, target):
+                at(
+                    choice.line,
+                    f"{label}: choice {index} ({choice.prompt}) goes to {choice.goto!r}, which key {key} "
+                    f"({KEY_NAMES[role]}) already does on every menu; one key, one meaning: "
+                    f'write it as key: "{key}" (said "press {KEY_SAID.get(key, key)}"), or remove it',
+                )
+                break
 
 
-def _check_language(node: model.LanguageMenu, settings: model.Settings, at):
+def _meaning(flow: model.Flow, prompt_id: str) -> str:
+    """A choice named for a message: its words in the first language, and its prompt id."""
+    text = flow.prompts.texts.get(flow.settings.default_language, {}).get(prompt_id)
+    return f"{text!r} ({prompt_id})" if text else repr(prompt_id)
+
+
+def _check_one_key_one_meaning(flow: model.Flow, at, file: str):
+    """A choice that means the same thing has the same key in every menu that offers it: the same
+    words (prompt id), or the same shared destination (the main menu, a transfer, a callback, an
+    opening-hours branch) however it is worded."""
+    shared = (model.Transfer, model.Callback, model.HoursBranch)
+    groups: dict[tuple, list[tuple[model.Menu, model.Choice]]] = {}
+    for menu in flow.nodes.values():
+        if not isinstance(menu, model.Menu):
+            continue
+        for choice in menu.choices:
+            groups.setdefault(("prompt", choice.prompt), []).append((menu, choice))
+            target = flow.nodes.get(choice.goto)
+            if choice.goto == flow.main_menu or isinstance(target, shared):
+                groups.setdefault(("goes to", _resolves(flow, choice.goto)), []).append((menu, choice))
+    reported = set()
+    for (how, _), offers in groups.items():
+        keys = [c.key for _, c in offers]
+        if len(set(keys)) < 2:
+            continue
+        usual = max(dict.fromkeys(keys), key=keys.count)  # the most common key; the first on a tie
+        first = next((m, c) for m, c in offers if c.key == usual)
+        for menu, choice in offers:
+            if choice.key == usual or (menu.id, choice.key) in reported:
+                continue
+            reported.add((menu.id, choice.key))
+            what = _meaning(flow, choice.prompt) if how == "prompt" else f"going to {choice.goto!r}"
+            at(
+                choice.line,
+                f"menu {menu.id!r}: {what} is key {choice.key} here but key {usual} in menu {first[0].id!r} "
+                f"({file}:{first[1].line}); one meaning, one key: use {usual} in every menu that offers it",
+            )
+
+
+def _check_language(node: model.LanguageMenu, settings: model.Settings, at, doc=None):
     seen = set()
+    meant = set()  # languages a misspelt choice most likely means: not also "no way into" them
+    unknown = [c for c in node.choices if c.language not in settings.languages]
+    left_out = set(settings.languages) - {c.language for c in node.choices}
     for index, choice in enumerate(node.choices, start=1):
         if choice.language not in settings.languages:
-            at(choice.line, f"language {node.id!r}: {choice.language!r} is not in settings.languages")
+            guess = nearest(choice.language, settings.languages)
+            if guess is None and len(unknown) == 1 and len(left_out) == 1:
+                guess = next(iter(left_out))  # the one language no choice leads into
+            meant.add(guess)
+            at(
+                doc.line("nodes", node.id, "choices", index - 1, "language") if doc else choice.line,
+                f"language {node.id!r}: {choice.language!r} is not in settings.languages "
+                f"({', '.join(settings.languages)})" + (f"; did you mean {guess!r}?" if guess else ""),
+            )
         if choice.key in seen:
             at(choice.line, f"language {node.id!r} offers key {choice.key} twice")
         seen.add(choice.key)
         if choice.key != str(index):
             at(choice.line, f"language {node.id!r}: choice {index} uses key {choice.key}; use {index}")
-    missing = set(settings.languages) - {c.language for c in node.choices}
+    missing = set(settings.languages) - {c.language for c in node.choices} - meant
     if missing:
         at(node.line, f"language {node.id!r} offers no way into {', '.join(sorted(missing))}; add a choice for it")
-
-
-def _check_reachable(flow: model.Flow, at):
-    s = flow.settings
-    seen = set()
-    queue = deque([s.entry, s.person_route])
-    while queue:
-        node_id = queue.popleft()
-        if node_id in seen or node_id not in flow.nodes:
-            continue
-        seen.add(node_id)
-        queue.extend(flow.nodes[node_id].targets())
-    for node in flow.nodes.values():
-        if node.id not in seen:
-            at(node.line, f"{node.kind} {node.id!r} cannot be reached from {s.entry!r}; link to it or remove it")
 
 
 def _check_guidance_loops(flow: model.Flow, at):
@@ -350,46 +453,135 @@ def _check_no_hang_up(flow: model.Flow, at, setting_line):
             )
 
 
+def _reference_line(doc, node: model.Node, prompt_id: str) -> int:
+    """The line of flows.yaml where `node` names `prompt_id` (its own line if the kind says it unwritten)."""
+    if doc is None:
+        return node.line
+
+    def find(value, path):
+        if value == prompt_id:
+            return path
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            found = find(item, path + (key,))
+            if found is not None:
+                return found
+        return None
+
+    nodes = doc.data.get("nodes", {}) if isinstance(doc.data, dict) else {}
+    path = find(nodes.get(node.id), ()) if isinstance(nodes, dict) else None
+    return doc.line("nodes", node.id, *path) if path is not None else node.line
+
+
 def _check_prompts(flow: model.Flow, context: dict, problems: list[Problem]):
+    """Every prompt the line says has words in every language (or a fallback); each mistake one message.
+
+    A prompt id misspelt in flows.yaml is missing in every language: one message at the line that
+    names it, with the nearest prompt id. A prompt id misspelt in a prompts file is one message at
+    its line there, naming the prompt it most likely is. A prompts file that could not be read has
+    its own message, and its prompts are not each reported missing.
+    """
     prompts = flow.prompts
     lines = context.get("prompt_lines", {})
-    used = used_prompts(flow)
     prompt_dir = context.get("prompt_dir")
-    for code in flow.settings.languages:
-        file = f"{prompt_dir}/{code}.yaml" if prompt_dir else f"prompts/{code}.yaml"
-        texts = prompts.texts.get(code, {})
-        fallback = prompts.fallback.get(code)
-        for prompt_id, nodes in sorted(used.items()):
+    doc = context.get("doc")
+    used = used_prompts(flow)
+    languages = list(flow.settings.languages)
+    files = {code: f"{prompt_dir}/{code}.yaml" if prompt_dir else f"prompts/{code}.yaml" for code in languages}
+    readable = [code for code in languages if prompts.texts.get(code)]  # an unreadable file has said so
+    for code in languages:
+        if code not in readable and not any(
+            p.file == files[code] or p.file.endswith(f"{code}.yaml") for p in context.get("loaded", ())
+        ):
+            problems.append(
+                Problem(
+                    files[code],
+                    1,
+                    f"{files[code]} has no prompts; every prompt the line says needs its words here in {code}",
+                )
+            )
+    renamed: dict[str, set[str]] = {code: set() for code in languages}  # misspelt ids already reported
+
+    for prompt_id, nodes in sorted(used.items()):
+        if not prompt_id:  # the loader reported a prompt that is not a prompt id
+            continue
+        missing = []
+        for code in readable:
+            texts = prompts.texts[code]
             if prompt_id in texts:
-                words = len(texts[prompt_id].split())
-                if words > MAX_PROMPT_WORDS:
-                    pfile, pline = lines.get((code, prompt_id), (file, 1))
-                    problems.append(
-                        Problem(
-                            pfile,
-                            pline,
-                            f"prompt {prompt_id!r} ({code}) has {words} words, over about 25 seconds spoken; split it into two prompts",
-                        )
-                    )
                 continue
-            where = nodes[0] if nodes else None
+            fallback = prompts.fallback.get(code)
             if fallback and prompt_id in prompts.texts.get(fallback, {}):
                 problems.append(
-                    Problem(file, 1, f"prompt {prompt_id!r} has no {code} text; {fallback} is said instead", "warning")
+                    Problem(
+                        files[code],
+                        1,
+                        f"prompt {prompt_id!r} has no {code} text; {fallback} is said instead",
+                        "warning",
+                    )
                 )
                 continue
-            if where is not None:
+            missing.append(code)
+        if not missing:
+            continue
+        where = nodes[0] if nodes else None
+        said_by = f"{where.kind} {where.id!r}" if where else "the line"
+        if len(missing) == len(languages) and where is not None:
+            known = set().union(*(prompts.texts[code] for code in readable))
+            guess = nearest(prompt_id, known - set(used))
+            fix = f"did you mean {guess!r}?" if guess else f"add it to {' and '.join(files[c] for c in missing)}"
+            problems.append(
+                Problem(
+                    flow.files[0],
+                    _reference_line(doc, where, prompt_id),
+                    f"{said_by} says prompt {prompt_id!r}, which has no words in any language; {fix}",
+                )
+            )
+            if guess:
+                for code in readable:
+                    renamed[code].add(guess)
+            continue
+        for code in missing:
+            spare = nearest(prompt_id, set(prompts.texts[code]) - set(used) - renamed[code])
+            if spare is not None:  # misspelt in this prompts file: say so at its line there
+                pfile, pline = lines.get((code, spare), (files[code], 1))
+                renamed[code].add(spare)
+                problems.append(
+                    Problem(
+                        pfile,
+                        pline,
+                        f"prompt {spare!r} is not one the line says; did you mean {prompt_id!r} "
+                        f"(said by {said_by})? Rename it",
+                    )
+                )
+            elif where is not None:
                 problems.append(
                     Problem(
                         flow.files[0],
-                        where.line,
-                        f"{where.kind} {where.id!r} says prompt {prompt_id!r}, which has no text in {file}; add it there",
+                        _reference_line(doc, where, prompt_id),
+                        f"{said_by} says prompt {prompt_id!r}, which has no text in {files[code]}; add it there",
                     )
                 )
             else:
-                problems.append(Problem(file, 1, f"the line needs prompt {prompt_id!r} in {code}; add it to {file}"))
-        for prompt_id in sorted(set(texts) - set(used)):
-            pfile, pline = lines.get((code, prompt_id), (file, 1))
+                problems.append(
+                    Problem(files[code], 1, f"the line needs prompt {prompt_id!r} in {code}; add it to {files[code]}")
+                )
+
+    for code in readable:
+        texts = prompts.texts[code]
+        for prompt_id in texts:
+            words = len(texts[prompt_id].split())
+            if prompt_id in used and words > MAX_PROMPT_WORDS:
+                pfile, pline = lines.get((code, prompt_id), (files[code], 1))
+                problems.append(
+                    Problem(
+                        pfile,
+                        pline,
+                        f"prompt {prompt_id!r} ({code}) has {words} words, over about 25 seconds spoken; split it into two prompts",
+                    )
+                )
+        for prompt_id in sorted(set(texts) - set(used) - renamed[code]):
+            pfile, pline = lines.get((code, prompt_id), (files[code], 1))
             problems.append(Problem(pfile, pline, f"prompt {prompt_id!r} is not used by any node", "warning"))
 
 

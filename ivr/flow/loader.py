@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import FlowError
 from . import model
+from .targets import did_you_mean, nearest
 from .yamlfile import Document, Problem, load_file, load_text
 
 # kind -> (required keys, optional keys); "kind" itself is always required.
@@ -45,6 +46,7 @@ SETTINGS_KEYS = frozenset(
         "numbers",
         "hours",
         "callbacks",
+        "silence_ends_call",
     }
 )
 CALLBACK_PURPOSES = ("liaison", "helpline")
@@ -80,10 +82,21 @@ class _Reader:
         return {}
 
     def keys(self, value: dict, path, allowed, required, what):
-        for key in value:
-            if key not in allowed:
+        """Unknown and missing keys. A misspelt key ("nxt") is one message, and its value is read
+        as the key it most likely means, so the rest of the checks see what the author meant."""
+        missing = set(required) - set(value)
+        for key in list(value):
+            if key in allowed:
+                continue
+            guess = nearest(key, missing) or nearest(key, set(allowed) - set(value))
+            if guess is not None:
+                self.problem(path + (key,), f"{what} has unknown key {key!r}; did you mean {guess!r}?")
+                missing.discard(guess)
+                value[guess] = value[key]
+                self.doc.lines[path + (guess,)] = self.doc.line(*path, key)
+            else:
                 self.problem(path + (key,), f"{what} has unknown key {key!r}; allowed: {_allowed(allowed)}")
-        for key in sorted(required - set(value)):
+        for key in sorted(missing):
             self.problem(path, f"{what} is missing {key!r}; it needs: {_allowed(required)}")
 
     def text(self, value, path, what, default="") -> str:
@@ -116,7 +129,7 @@ class _Reader:
 def _read_settings(r: _Reader, raw) -> model.Settings:
     path = ("settings",)
     s = r.mapping(raw, path, "settings")
-    r.keys(s, path, SETTINGS_KEYS, SETTINGS_KEYS - {"routes", "callbacks"}, "settings")
+    r.keys(s, path, SETTINGS_KEYS, SETTINGS_KEYS - {"routes", "callbacks", "silence_ends_call"}, "settings")
 
     languages = {}
     for code, spec in r.mapping(s.get("languages", {}), path + ("languages",), "settings.languages").items():
@@ -135,7 +148,8 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
     if default_language not in languages:
         r.problem(
             path + ("default_language",),
-            f"default_language {default_language!r} is not one of settings.languages ({_allowed(languages)})",
+            f"default_language {default_language!r} is not one of settings.languages ({_allowed(languages)})"
+            + did_you_mean(str(default_language), languages),
         )
 
     timeouts = r.mapping(s.get("timeouts", {}), path + ("timeouts",), "settings.timeouts")
@@ -159,6 +173,23 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
     if rate_slow >= rate_normal:
         r.problem(path + ("speech_rate", "slow"), "speech_rate.slow must be lower than speech_rate.normal")
 
+    # How long a call may go with no key or word before it ends kindly (seconds).
+    ends = r.mapping(s.get("silence_ends_call", {}), path + ("silence_ends_call",), "settings.silence_ends_call")
+    r.keys(ends, path + ("silence_ends_call",), {"normal", "more_time"}, set(), "settings.silence_ends_call")
+    end_normal = r.integer(
+        ends.get("normal", 300), path + ("silence_ends_call", "normal"), "silence_ends_call.normal", 60, 3600, 300
+    )
+    end_more = r.integer(
+        ends.get("more_time", 600),
+        path + ("silence_ends_call", "more_time"),
+        "silence_ends_call.more_time",
+        60,
+        3600,
+        600,
+    )
+    if end_more < end_normal:
+        r.problem(path + ("silence_ends_call", "more_time"), "silence_ends_call.more_time must be at least normal")
+
     retries = r.mapping(s.get("retries", {}), path + ("retries",), "settings.retries")
     r.keys(retries, path + ("retries",), {"no_input", "wrong_key"}, {"no_input", "wrong_key"}, "settings.retries")
     no_input = r.integer(retries.get("no_input"), path + ("retries", "no_input"), "retries.no_input", 3, 9, 3)
@@ -171,7 +202,13 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
     for name in sorted(names):
         value = keys_raw.get(name, "")
         value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        if not (isinstance(value, str) and value in VALID_KEYS):
+        if value is None:  # `back: #` reads as empty: the # starts a comment
+            r.problem(
+                path + ("keys", name),
+                f'keys.{name} is empty: a # without quotes starts a comment in YAML; write it as "#"',
+            )
+            value = {"person": "0", "repeat": "*", "back": "#", "more_time": "9"}[name]
+        elif not (isinstance(value, str) and value in VALID_KEYS):
             r.problem(path + ("keys", name), f"keys.{name} must be one key: 0-9, * or #, in quotes")
             value = {"person": "0", "repeat": "*", "back": "#", "more_time": "9"}[name]
         keys[name] = value
@@ -214,6 +251,8 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
         rate_normal=rate_normal,
         rate_slow=rate_slow,
         retries_no_input=no_input,
+        silence_end_normal=end_normal,
+        silence_end_more_time=end_more,
         retries_wrong_key=wrong_key,
         keys=model.Keys(**keys),
         person_route=str(routes.get("person", "")),
@@ -269,8 +308,12 @@ def _read_node(r: _Reader, node_id, spec) -> model.Node | None:
     spec = r.mapping(spec, path, f"node {node_id!r}")
     kind = spec.get("kind")
     if kind not in NODE_KINDS:
-        r.problem(path + ("kind",), f"node {node_id!r}: kind {kind!r} is not known; use one of: {_allowed(NODE_KINDS)}")
-        return None
+        guess = nearest(kind, NODE_KINDS) if isinstance(kind, str) else None
+        fix = f"did you mean {guess!r}?" if guess else f"use one of: {_allowed(NODE_KINDS)}"
+        r.problem(path + ("kind",), f"node {node_id!r}: kind {kind!r} is not known; {fix}")
+        if guess is None:
+            return None
+        kind = guess  # read it as meant, so its own keys are checked and nothing else is reported for it
     required, optional = NODE_KINDS[kind]
     r.keys(spec, path, required | optional | {"kind"}, required, f"{kind} node {node_id!r}")
 
@@ -413,7 +456,8 @@ def read_flow(flow_path, prompt_dir=None, prompt_overrides=None):
         for prompt_id in sorted(prompts.texts[code]):
             digest.update(f"{code}\0{prompt_id}\0{prompts.texts[code][prompt_id]}\0".encode())
     flow = model.Flow(settings, MappingProxyType(nodes), prompts, digest.hexdigest()[:16], (doc.file,))
-    context = {"doc": doc, "prompt_lines": prompt_lines, "prompt_dir": prompt_dir}
+    # What the checks need to say one thing a mistake: where things are, and what the loader already said.
+    context = {"doc": doc, "prompt_lines": prompt_lines, "prompt_dir": prompt_dir, "loaded": list(problems)}
     return flow, problems, context
 
 

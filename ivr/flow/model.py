@@ -81,6 +81,9 @@ class Settings:
     hours: MappingProxyType  # name -> OpeningHours
     # A callback is due this many working days after booking; callback.next says the same figure.
     callback_working_days: int = 2
+    # Seconds with no key or word after which a call ends kindly (caller rule 12).
+    silence_end_normal: int = 300
+    silence_end_more_time: int = 600
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,15 @@ class Node:
     def targets(self) -> tuple[str, ...]:
         """Every node id this node can lead to."""
         return ()
+
+
+# How a key is named in a prompt id: "press 2." is sys.press.2, "press hash." sys.press.hash.
+KEY_PROMPT_NAMES = {"*": "star", "#": "hash"}
+
+
+def press_prompt(key: str) -> str:
+    """The prompt id that says "press <key>." ("sys.press.2", "sys.press.hash")."""
+    return f"sys.press.{KEY_PROMPT_NAMES.get(key, key)}"
 
 
 @dataclass(frozen=True)
@@ -216,6 +228,7 @@ CALLBACK_PROMPTS = (
     "sys.choices.2",
     "sys.choices.3",
     "sys.choices.4",
+    "sys.press.hash",  # "To go back to the main menu, press hash." after the booking
 ) + tuple(f"sys.press.{n}" for n in range(1, 5))
 
 

@@ -14,6 +14,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
+from .yamlerrors import explain
+
 
 class _Constructor(RoundTripConstructor):
     """Dates that look like dates but are not (2026-13-25) stay text, so the loader can
@@ -97,12 +99,10 @@ def load_text(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     try:
         raw = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = (exc.problem or exc.context or "not valid YAML").strip()
-        return None, [Problem(file, line, f"{what}; fix the YAML syntax here")]
+        line, message = explain(exc, text)
+        return None, [Problem(file, line, message)]
     except Exception as exc:  # ruamel raises a few unmarked errors too
-        return None, [Problem(file, 1, f"not valid YAML: {exc}")]
+        return None, [Problem(file, 1, f"the file cannot be read as YAML ({exc}); check its indentation and quotes")]
     lines: dict[tuple, int] = {}
     return Document(file, _plain(raw, (), lines), lines), []
 

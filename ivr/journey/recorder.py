@@ -137,7 +137,14 @@ class Recorder:
                     _copy(connection, rows)
                 else:
                     sql, processors = self._insert(engine)
-                    if any(processors):
+                    if engine.dialect.name == "sqlite":
+                        # SQLAlchemy's own text forms for SQLite's DateTime and Date ("2026-11-25 10:00:30.125676",
+                        # its wall time, no offset; "2026-11-25"), made by C code: a third of the cost of a row.
+                        rows = [
+                            (row[0].replace(tzinfo=None).isoformat(" ", "microseconds"), row[1].isoformat(), *row[2:])
+                            for row in rows
+                        ]
+                    elif any(processors):
                         rows = [
                             tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
                             for row in rows

@@ -269,7 +269,7 @@ def test_keyboard_only_sign_in_with_visible_focus(server, page):
 
 PAGES = {
     "editor": [EDIT, f"{EDIT}/history", "/admin/prompts", "/admin/diagram", "/admin/", "/admin/queue"],
-    "caseworker": ["/admin/queue", "{request}"],
+    "caseworker": ["/admin/", "/admin/queue", "/admin/queue?show=overdue&purpose=helpline", "{request}"],
     "admin": ["/admin/accounts", "/admin/audit", "/admin/account", "/admin/accounts/1"],
 }
 

@@ -27,7 +27,7 @@ def test_search_then_publish_and_confirm_the_welsh(server, page):  # noqa: F811
 
     page.get_by_role("link", name="Change protection.parole in English").click()
     heading = page.get_by_role("heading", level=1).inner_text()
-    assert heading == "Protection guidance: The Parole Board will take your concerns into..."
+    assert heading == "Protection parole guidance: Your statement goes to the Parole Board: the..."
     page.get_by_label("Words (English)").fill(
         "The Parole Board will think about your concerns, and the risk to you if the prisoner is released."
     )

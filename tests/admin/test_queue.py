@@ -1,6 +1,8 @@
-"""The callback queue: waiting requests oldest first, 50 a page, found by reference; a request's
-answers, the warning about what not to do, the number only after "Show number" (a form with
-its CSRF token, audited: who, which request, never the number), status changes with a note, roles."""
+"""The callback queue: waiting requests soonest due first (overdue in words), 50 a page, filtered
+(mine, nobody's, overdue, closed; helpline or liaison), found by reference; "Assign to me" (the
+loser of a race told who has it); a request's answers, the warning about what not to do, the
+number only after "Show number" (a form with its CSRF token, audited: who, which request, never
+the number), through Relay UK when keyed so; status changes with a note; roles; the home page's counts."""
 
 from __future__ import annotations
 
@@ -28,10 +30,12 @@ def app_config(app_config):
     return {**app_config, "IVR_DATA_KEY": Fernet.generate_key().decode()}
 
 
-def book(app, index, when="any", voicemail="yes", identify="yes", number=MOBILE):
+def book(app, index, when="any", voicemail="yes", identify="yes", number=MOBILE, due=None, **extra):
+    """A request booked `index` minutes after START, due two days after booking unless `due` is given."""
     safety = {"when": when, "voicemail": voicemail, "identify": identify}
+    booked = START + dt.timedelta(minutes=index)
     callback, _ = app.extensions["ivr.callbacks"].book(
-        f"CA{index:032d}", "en-GB", number, safety, START + dt.timedelta(minutes=index)
+        f"CA{index:032d}", "en-GB", number, safety, booked, due_at=due or booked + dt.timedelta(days=2), **extra
     )
     return callback
 
@@ -72,7 +76,7 @@ def test_the_queue_lists_waiting_requests_oldest_first_without_numbers(app, case
     # The number in any form (a random reference or token may hold "7911" by chance; ten digits in a row will not).
     assert "7911123456" not in "".join(page.split())
     assert "tel:" not in page
-    assert ("queue.view", "3 new, 0 in progress") in actions(app)
+    assert ("queue.view", "3 new, 0 overdue") in actions(app)
 
 
 def test_the_number_is_hidden_until_show_number_and_then_a_tel_link_in_uk_form(app, caseworker, bookings):
@@ -218,6 +222,7 @@ def test_a_caseworker_marks_a_request_done_with_a_note(app, caseworker, bookings
     page = caseworker.get("/admin/queue").get_data(as_text=True)
     assert first.reference not in page[page.index('id="requests"') :]
     assert first.reference in caseworker.get("/admin/queue?show=closed").get_data(as_text=True)
+    assert first.reference not in caseworker.get("/admin/queue?show=all").get_data(as_text=True)
 
 
 def test_saving_without_a_status_shows_the_field_error(caseworker, bookings):
@@ -286,16 +291,16 @@ def test_fifty_a_page_with_links_to_the_others(app, caseworker):
     rows = re.compile(r'href="/admin/queue/(\d+)"')
     first = text(caseworker.get("/admin/queue"))
     assert rows.findall(first) == [b.reference for b in made[:50]]
-    assert "Waiting: new and in progress, oldest first: 1 to 50 of 120" in first
-    assert '<nav class="govuk-pagination" aria-label="Pages of waiting requests">' in first
-    assert 'href="/admin/queue?page=1&show=open" aria-label="Page 1" aria-current="page">1</a>' in first
-    assert 'href="/admin/queue?page=3&show=open" aria-label="Page 3">3</a>' in first
+    assert "All waiting, soonest due first: 1 to 50 of 120" in first
+    assert '<nav class="govuk-pagination" aria-label="Pages of requests">' in first
+    assert 'href="/admin/queue?page=1" aria-label="Page 1" aria-current="page">1</a>' in first
+    assert 'href="/admin/queue?page=3" aria-label="Page 3">3</a>' in first
     assert 'rel="next"' in first and 'rel="prev"' not in first
 
     last = text(caseworker.get("/admin/queue?page=3"))
     assert rows.findall(last) == [b.reference for b in made[100:]]
     assert "101 to 120 of 120" in last and 'rel="prev"' in last and 'rel="next"' not in last
-    assert ("queue.view", "120 new, 0 in progress (waiting, page 3)") in actions(app)
+    assert ("queue.view", "120 new, 0 overdue (all, both, page 3)") in actions(app)
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "1e9", "99999999", "4"])
@@ -308,3 +313,167 @@ def test_a_page_that_does_not_exist_is_not_found(app, caseworker, page):
 def test_one_page_needs_no_pagination(caseworker, bookings):
     assert "govuk-pagination" not in caseworker.get("/admin/queue").get_data(as_text=True)
     assert caseworker.get("/admin/queue?show=everything").status_code == 404
+
+
+# --- due dates, filters, assignment, Relay UK, attempts, the home page (issue 12's columns) ---------
+
+
+def rows(page: str) -> list[str]:
+    return re.findall(r'href="/admin/queue/(\d+)"', page)
+
+
+def test_soonest_due_first_with_the_due_date_and_overdue_in_words(app, caseworker, clock):
+    later = book(app, 0, due=dt.datetime(2026, 12, 30, 17, 0, tzinfo=dt.UTC))
+    overdue = book(app, 1, due=dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.UTC))
+    sooner = book(app, 2, due=dt.datetime(2026, 11, 27, 17, 0, tzinfo=dt.UTC))
+    page = text(caseworker.get("/admin/queue"))
+    assert rows(page) == [overdue.reference, sooner.reference, later.reference]
+    assert (
+        '<strong class="govuk-tag govuk-tag--red">Overdue</strong> was due Tuesday 24 November 2026, by 17:00' in page
+    )
+    assert "Wednesday 30 December 2026, by 17:00" in page
+    assert page.count("Overdue</strong>") == 1
+    assert "1 overdue" in page
+    request_page = text(caseworker.get(f"/admin/queue/{overdue.reference}"))
+    assert "Overdue</strong> was due Tuesday 24 November 2026, by 17:00" in request_page
+    clock.now = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
+    assert text(caseworker.get("/admin/queue")).count("Overdue</strong>") == 2
+
+
+def test_summer_time_due_dates_are_in_uk_time(app, caseworker):
+    booked = book(app, 0, due=dt.datetime(2026, 6, 30, 16, 0, tzinfo=dt.UTC))
+    assert "Tuesday 30 June 2026, by 17:00" in text(caseworker.get(f"/admin/queue/{booked.reference}"))
+
+
+def test_filters_mine_nobodys_overdue_closed_and_by_purpose(app, caseworker):
+    store = app.extensions["ivr.callbacks"]
+    mine = book(app, 0)
+    theirs = book(app, 1, purpose="helpline")
+    nobodys = book(app, 2, purpose="helpline", due=dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.UTC))
+    closed = book(app, 3)
+    assert store.assign(mine.reference, "caseworker@example.org", START)
+    assert store.assign(theirs.reference, "other@example.org", START)
+    store.set_status(closed.reference, "done", START)
+
+    def shown(query):
+        return set(rows(text(caseworker.get(f"/admin/queue?{query}"))))
+
+    assert shown("") == {mine.reference, theirs.reference, nobodys.reference}
+    assert shown("show=mine") == {mine.reference}
+    assert shown("show=unassigned") == {nobodys.reference}
+    assert shown("show=overdue") == {nobodys.reference}
+    assert shown("show=closed") == {closed.reference}
+    assert shown("purpose=helpline") == {theirs.reference, nobodys.reference}
+    assert shown("purpose=liaison") == {mine.reference}
+    assert shown("show=unassigned&purpose=liaison") == set()
+    page = text(caseworker.get("/admin/queue?show=mine"))
+    assert "Assigned to me, soonest due first: 1 to 1 of 1" in page
+    assert '<td class="govuk-table__cell">You</td>' in page
+    assert "other@example.org" in text(caseworker.get("/admin/queue?purpose=helpline"))
+    assert caseworker.get("/admin/queue?purpose=police").status_code == 404
+
+
+def assign(client, reference, form_token=None):
+    path = f"/admin/queue/{reference}"
+    return client.post(f"{path}/assign", data={"csrf_token": form_token or token(client, path)})
+
+
+def test_assign_to_me(app, caseworker, bookings):
+    first = bookings[0]
+    response = assign(caseworker, first.reference)
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/admin/queue/{first.reference}")
+    page = text(caseworker.get(response.headers["Location"]))
+    assert f"Request {first.reference} is assigned to you." in page
+    assert '<dd class="govuk-summary-list__value" id="assigned">You</dd>' in page
+    assert "Give back" in page and "Assign to me" not in page
+    assert app.extensions["ivr.callbacks"].get(first.reference).assigned_to == "caseworker@example.org"
+    assert (
+        "caseworker@example.org",
+        "queue.assign",
+        f"request {first.reference} assigned to caseworker@example.org",
+    ) in events(app)
+    response = caseworker.post(
+        f"/admin/queue/{first.reference}/release",
+        data={"csrf_token": token(caseworker, f"/admin/queue/{first.reference}")},
+    )
+    assert f"You gave back request {first.reference}: it is nobody's now." in text(
+        caseworker.get(response.headers["Location"])
+    )
+    assert app.extensions["ivr.callbacks"].get(first.reference).assigned_to is None
+
+
+def test_two_caseworkers_assign_at_once_and_the_loser_is_told_who_has_it(app, caseworker, make_staff, bookings):
+    from .conftest import sign_in
+
+    other = app.test_client()
+    sign_in(other, make_staff("second@example.org", "caseworker"))
+    first = bookings[0]
+    path = f"/admin/queue/{first.reference}"
+    mine, theirs = token(caseworker, path), token(other, path)  # both pages show "Assign to me"
+    assert assign(other, first.reference, theirs).status_code == 303
+    lost = assign(caseworker, first.reference, mine)
+    page = text(caseworker.get(lost.headers["Location"]))
+    assert f"Request {first.reference} is already assigned to second@example.org. Nothing was changed." in page
+    assert 'class="govuk-error-summary"' in page
+    assert app.extensions["ivr.callbacks"].get(first.reference).assigned_to == "second@example.org"
+    assert [e for e in events(app) if e[1] == "queue.assign"] == [
+        ("second@example.org", "queue.assign", f"request {first.reference} assigned to second@example.org")
+    ]
+
+
+def test_assign_needs_the_form_token_and_the_queue_role(app, caseworker, bookings):
+    response = caseworker.post(f"/admin/queue/{bookings[0].reference}/assign", data={})
+    assert response.status_code == 400
+    assert app.extensions["ivr.callbacks"].get(bookings[0].reference).assigned_to is None
+
+
+def test_an_editor_cannot_assign(app, editor, bookings):
+    response = editor.post(
+        f"/admin/queue/{bookings[0].reference}/assign", data={"csrf_token": token(editor, "/admin/")}
+    )
+    assert response.status_code == 403
+    assert app.extensions["ivr.callbacks"].get(bookings[0].reference).assigned_to is None
+
+
+def test_a_closed_request_cannot_be_assigned(app, caseworker, bookings):
+    app.extensions["ivr.callbacks"].set_status(bookings[0].reference, "done", START)
+    page = text(caseworker.get(f"/admin/queue/{bookings[0].reference}"))
+    assert "Assign to me" not in page
+    response = assign(caseworker, bookings[0].reference, token(caseworker, "/admin/queue"))
+    assert f"Request {bookings[0].reference} is closed, so it cannot be assigned." in text(
+        caseworker.get(response.headers["Location"])
+    )
+
+
+def test_relay_uk_requests_say_so_and_ring_through_it(app, caseworker):
+    booked = book(app, 0, relay=True)
+    assert "Call through Relay UK" in text(caseworker.get("/admin/queue"))
+    page = text(show_number(caseworker, booked.reference))
+    assert "<strong>Call through Relay UK</strong>: dial 18002 before the number" in page
+    assert '<a class="govuk-link" href="tel:1800207911123456">18002 07911 123456</a>' in page
+
+
+def test_the_attempts_column_counts_them(app, caseworker, bookings):
+    store = app.extensions["ivr.callbacks"]
+    store.record_attempt(bookings[1].reference, "caseworker@example.org", "no_answer", START)
+    store.record_attempt(bookings[1].reference, "caseworker@example.org", "no_answer", START)
+    page = text(caseworker.get("/admin/queue"))
+    cells = re.findall(r'govuk-table__cell--numeric">(\d+)</td>', page)
+    assert cells == ["0", "2", "0"]
+    assert '<dd class="govuk-summary-list__value" id="attempts">2</dd>' in text(
+        caseworker.get(f"/admin/queue/{bookings[1].reference}")
+    )
+
+
+def test_the_home_page_says_how_many_are_new_and_overdue(app, caseworker):
+    for index in range(3):
+        book(app, index)
+    book(app, 5, due=dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.UTC))
+    app.extensions["ivr.callbacks"].set_status(book(app, 6).reference, "in_progress", START)
+    page = text(caseworker.get("/admin/"))
+    assert '<strong id="queue-counts">4 new, 1 overdue</strong>' in page
+
+
+def test_the_home_page_has_no_counts_for_an_editor(app, editor):
+    book(app, 0)
+    assert "queue-counts" not in text(editor.get("/admin/"))

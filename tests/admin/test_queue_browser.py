@@ -1,5 +1,6 @@
 """The callback queue in a real browser (Debian's chromium, Playwright), with axe on every
-state: the warning before the number, "Show number", find by reference, paging."""
+state: the warning before the number, "Show number", find by reference, paging, due dates
+and overdue, filters, "Assign to me" (and losing a race for it), the home page's counts."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ pytestmark = pytest.mark.browser
 START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
 
-def book(app, sid, safety, minutes=0):
+def book(app, sid, safety, minutes=0, **extra):
     booked, _ = app.extensions["ivr.callbacks"].book(
-        sid, "en-GB", MOBILE, safety, START + dt.timedelta(minutes=minutes)
+        sid, "en-GB", MOBILE, safety, START + dt.timedelta(minutes=minutes), **extra
     )
     return booked
 
@@ -78,7 +79,7 @@ def test_fifty_a_page_and_the_pagination_links(server, page):  # noqa: F811
     page.goto("/admin/queue")
     rows = page.locator("#requests tbody tr")
     assert rows.count() == 50
-    pages = page.get_by_role("navigation", name="Pages of waiting requests")
+    pages = page.get_by_role("navigation", name="Pages of requests")
     assert pages.get_by_role("link", name="Page 1").get_attribute("aria-current") == "page"
     assert axe_violations(page) == []
     pages.get_by_role("link", name="Next page").click()
@@ -86,4 +87,44 @@ def test_fifty_a_page_and_the_pagination_links(server, page):  # noqa: F811
     assert rows.count() == total - 50
     assert page.locator("#requests caption").inner_text().endswith(f"51 to {total} of {total}")
     assert pages.get_by_role("link", name="Page 2").get_attribute("aria-current") == "page"
+    assert axe_violations(page) == []
+
+
+def test_assign_to_me_filters_overdue_and_a_lost_race(server, page):  # noqa: F811
+    safety = {"when": "afternoon", "voicemail": "yes", "identify": "yes"}
+    overdue = book(server, "CA" + "f" * 32, safety, due_at=dt.datetime(2026, 11, 24, 17, tzinfo=dt.UTC), relay=True)
+    taken = book(
+        server, "CA" + "9" * 32, safety, due_at=dt.datetime(2026, 11, 26, 17, tzinfo=dt.UTC), purpose="helpline"
+    )
+    sign_in(page, "caseworker")
+    counts = page.locator("#queue-counts").inner_text()
+    assert counts.endswith(" overdue") and " new, " in counts and not counts.endswith(" 0 overdue")
+
+    page.goto("/admin/queue?show=overdue")
+    table = page.locator("#requests")
+    assert overdue.reference in table.inner_text() and taken.reference not in table.inner_text()
+    row = table.locator("tr", has_text=overdue.reference)
+    assert "Overdue was due Tuesday 24 November 2026, by 17:00" in row.inner_text()
+    assert "Call through Relay UK" in row.inner_text()
+    assert axe_violations(page) == []
+
+    row.get_by_role("link").click()
+    page.get_by_role("button", name="Assign to me").click()
+    page.get_by_text(f"Request {overdue.reference} is assigned to you.").wait_for()
+    assert page.locator("#assigned").inner_text() == "You"
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Back to the queue").click()
+    page.get_by_role("navigation", name="Which requests").get_by_role("link", name="Assigned to me").click()
+    links = page.locator("#requests").get_by_role("link").all_inner_texts()
+    assert [link.split()[0] for link in links] == [overdue.reference]
+
+    page.goto(f"/admin/queue/{taken.reference}")
+    assert server.extensions["ivr.callbacks"].assign(taken.reference, "admin@example.org", START)  # meanwhile
+    page.get_by_role("button", name="Assign to me").click()
+    alert = page.get_by_role("alert")
+    assert (
+        f"Request {taken.reference} is already assigned to admin@example.org. Nothing was changed."
+        in alert.inner_text()
+    )
+    assert page.locator("#assigned").inner_text() == "admin@example.org"
     assert axe_violations(page) == []

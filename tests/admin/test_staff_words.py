@@ -33,10 +33,10 @@ def welsh_cell(page: str, prompt_id: str) -> str:
 
 
 def test_a_prompt_page_is_titled_by_where_it_is_heard_and_its_first_words(editor):
-    page = html.unescape(editor.get("/admin/prompts/en-GB/protection.statement").get_data(as_text=True))
+    page = html.unescape(editor.get("/admin/prompts/en-GB/protection.who").get_data(as_text=True))
     assert re.search(r"<h1 class=\"govuk-heading-l\">Protection guidance: [A-Z][^<]+\.\.\.</h1>", page), page[:3000]
     assert "<title>Protection guidance: " in page
-    welsh = editor.get("/admin/prompts/cy-GB/protection.statement").get_data(as_text=True)
+    welsh = editor.get("/admin/prompts/cy-GB/protection.who").get_data(as_text=True)
     assert "Prompt in Cymraeg" in welsh and "In English" in welsh
     assert "Main menu: " in html.unescape(editor.get("/admin/prompts/en-GB/main.help").get_data(as_text=True))
 

@@ -26,7 +26,7 @@ from .test_browser import CHROMIUM, LAUNCH_ARGS, _missing, axe_violations, sign_
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PROTECTION = ("protection.skip", "protection.who", "protection.officer")
+PROTECTION = ("protection.skip", "protection.who", "protection.detained")
 LOG = "#transcript"
 
 

@@ -20,7 +20,7 @@ def to_booking(caller, language_key: str = "1"):
     caller.press("4")
     caller.press("1")  # any key skips the guidance to its menu
     answer = caller.press("1")
-    assert answer.gather.get("action").startswith("https://line.example.org/voice/callback/callback/start?")
+    assert answer.gather.get("action").startswith("https://line.example.org/voice/callback/protection_callback/start?")
     return caller.follow()
 
 
@@ -35,11 +35,21 @@ def step_of(answer) -> str:
 
 def test_the_booking_starts_with_what_an_officer_does_and_who_qualifies(mobile_caller):
     mobile_caller.to_main_menu("1")
-    mobile_caller.press("4")
-    mobile_caller.press("1")
-    answer = mobile_caller.press("1")
+    answer = mobile_caller.say("call me back")  # from the main menu: nothing about officers heard yet
     assert "victim liaison officer from the Probation Service can call you back" in answer.text
     assert "sentenced to a year or more" in answer.text
+
+
+@pytest.mark.parametrize(("language_key", "eligibility"), [("1", "sentenced to a year"), ("2", "dedfryd o flwyddyn")])
+def test_from_the_protection_guidance_the_booking_does_not_repeat_it(mobile_caller, language_key, eligibility):
+    mobile_caller.to_main_menu(language_key)
+    heard = mobile_caller.press("4")
+    assert eligibility in heard.text  # who can ask is said once, in the guidance
+    mobile_caller.press("1")
+    answer = mobile_caller.press("1")
+    assert eligibility not in answer.text
+    assert "Probation Service can call you back" not in answer.text
+    assert answer.gather.get("action").startswith("https://line.example.org/voice/callback/protection_callback/start?")
 
 
 def test_booking_by_keypad_with_the_callers_own_number(app, mobile_caller, store):
@@ -62,7 +72,8 @@ def test_booking_by_keypad_with_the_callers_own_number(app, mobile_caller, store
     )
     assert booked.status == "new" and booked.call_sid == mobile_caller.params["CallSid"]
     spoken_reference = ", ".join(WORDS[int(d)] for d in booked.reference)
-    assert f"Your callback is booked. Your reference number is {spoken_reference}." in done.text
+    pen = "If you can, have a pen ready to write down your reference number."
+    assert f"Your callback is booked. {pen} Your reference number is {spoken_reference}." in done.text
     assert f"Again, your reference number is {spoken_reference}." in done.text
     assert "within 2 working days" in done.text and "0845 758 5112" in done.text
     # The reference again, then the end of the call.
@@ -183,7 +194,7 @@ def test_three_bad_numbers_offer_the_helpline(app, withheld_caller):
     answer = withheld_caller.press("7" * 30)
     assert "Sorry, we could not take a number to call you back on." in answer.text
     assert "Please call the victims' helpline on 0845 758 5112." in answer.text
-    assert "To talk to someone at the victims' helpline, press 1." in answer.text
+    assert "To talk to someone at the victims' helpline, press 0." in answer.text
     assert "/voice/input/callback_failed" in answer.gather.get("action")
     assert rows(app, CallbackDraft) == 0 and rows(app, CallbackRequest) == 0
 
@@ -305,7 +316,8 @@ def test_a_replayed_last_answer_makes_one_booking(app, mobile_caller, store):
     again = mobile_caller.post(last_action, Digits="1")
     [booked] = store.list()
     assert booked.reference.isdigit() and len(booked.reference) == 6
-    assert "Your callback is booked. Your reference number is" in first.text
+    assert "Your callback is booked. If you can, have a pen ready to write down your reference number." in first.text
+    assert "Your reference number is" in first.text
     # Twilio plays only a retry's answer: it must be the whole confirmation, the same as the first.
     assert again.response.data == first.response.data
     assert rows(app, CallbackRequest) == 1
@@ -315,7 +327,7 @@ def test_one_callback_a_call(mobile_caller, store):
     to_booking(mobile_caller)
     for key in "1111":
         mobile_caller.press(key)
-    mobile_caller.press("3")  # back to the main menu
+    mobile_caller.press("#")  # back to the main menu
     [booked] = store.list()
     mobile_caller.press("4")
     mobile_caller.press("1")

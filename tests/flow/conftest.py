@@ -75,7 +75,7 @@ nodes:
         goto: info
       - key: "2"
         prompt: person.choice
-        goto: to_helpline
+        goto: transfer
   info:
     kind: guidance
     prompts: [info.text]

@@ -12,22 +12,22 @@ from .test_loader import all_problems, errors
 ROOT_FLOW = "flows.yaml"
 
 THIRD_CHOICE = '      - key: "3"\n        prompt: info.choice\n        goto: info\n'
-SECOND_CHOICE = '      - key: "2"\n        prompt: person.choice\n        goto: to_helpline\n'
+SECOND_CHOICE = '      - key: "2"\n        prompt: person.choice\n        goto: transfer\n'
 
 # (old text, new text, text on the line the problem points at, what the message says)
 CHECK_MUTATIONS = [
     pytest.param(
         "        goto: info\n",
         "        goto: infos\n",
-        "  main:",
-        "menu 'main' goes to unknown node 'infos'; known nodes: goodbye, info, main, to_helpline, transfer, welcome",
+        "goto: infos",
+        "menu 'main' goes to unknown node 'infos'; did you mean 'info'?",
         id="unknown-target",
     ),
     pytest.param(
         "    on_fail: main\n",
         "    on_fail: nowhere\n",
-        "  transfer:",
-        "transfer 'transfer' goes to unknown node 'nowhere'",
+        "on_fail: nowhere",
+        "transfer 'transfer' goes to unknown node 'nowhere'; known nodes: goodbye, info, main, to_helpline, transfer, welcome",
         id="unknown-fail-target",
     ),
     pytest.param(
@@ -129,6 +129,38 @@ CHECK_MUTATIONS = [
         id="person-key-as-choice",
     ),
     pytest.param(
+        '      - key: "1"\n        prompt: info.choice\n        goto: info\n',
+        '      - key: "1"  # back\n        prompt: info.choice\n        goto: welcome\n',
+        "# back",
+        "menu 'main': choice 1 (info.choice) goes to 'welcome', which key # (back) already does on every menu; "
+        'one key, one meaning: write it as key: "#" (said "press hash"), or remove it',
+        id="numbered-choice-does-what-back-does",
+    ),
+    pytest.param(
+        '      - key: "2"\n        prompt: person.choice\n        goto: transfer\n',
+        '      - key: "2"  # person\n        prompt: person.choice\n        goto: to_helpline\n',
+        "# person",
+        "menu 'main': choice 2 (person.choice) goes to 'to_helpline', which key 0 (a person) already does",
+        id="numbered-choice-does-what-0-does",
+    ),
+    pytest.param(
+        '      - key: "1"\n        prompt: info.choice\n        goto: info\n',
+        '      - key: "1"  # again\n        prompt: info.choice\n        goto: main\n',
+        "# again",
+        "menu 'main': choice 1 (info.choice) goes to 'main', which key * (repeat) already does",
+        id="numbered-choice-does-what-star-does",
+    ),
+    pytest.param(
+        "    prompts: [info.text]\n    next: main\n",
+        "    prompts: [info.text]\n    next: info_menu\n  info_menu:\n    kind: menu\n    back: main\n"
+        '    choices:\n      - key: "1"  # elsewhere 2\n        prompt: person.choice\n        goto: transfer\n'
+        '      - key: "2"\n        prompt: info.choice\n        goto: info\n',
+        "# elsewhere 2",
+        "menu 'info_menu': 'Words for person choice in en-GB.' (person.choice) is key 1 here but key 2 in menu "
+        "'main' (",
+        id="same-words-another-key",
+    ),
+    pytest.param(
         '        mon: "09:00-17:00"\n',
         '        mon: "09:00-17:00"\n    nightline:\n      timezone: Europe/London\n      open: {}\n',
         "  hours:",
@@ -138,14 +170,14 @@ CHECK_MUTATIONS = [
     pytest.param(
         "    hours: helpline\n",
         "    hours: nightline\n",
-        "  to_helpline:",
+        "hours: nightline",
         "hours 'to_helpline': hours 'nightline' is not in settings.hours (helpline)",
         id="unknown-hours",
     ),
     pytest.param(
         "    number: helpline\n",
         "    number: police\n",
-        "  transfer:",
+        "number: police",
         "transfer 'transfer': number 'police' is not in settings.numbers (helpline)",
         id="unknown-number",
     ),
@@ -159,7 +191,7 @@ CHECK_MUTATIONS = [
     pytest.param(
         "    person: to_helpline\n",
         "    person: a_person\n",
-        "  routes:",
+        "person: a_person",
         "settings.routes.person 'a_person' is not a node; name where key 0 goes",
         id="unknown-person-route",
     ),
@@ -201,8 +233,8 @@ CHECK_MUTATIONS = [
     pytest.param(
         '      - key: "2"\n        language: cy-GB\n',
         '      - key: "2"  # french\n        language: fr-FR\n',
-        "# french",
-        "language 'welcome': 'fr-FR' is not in settings.languages",
+        "language: fr-FR",
+        "language 'welcome': 'fr-FR' is not in settings.languages (en-GB, cy-GB); did you mean 'cy-GB'?",
         id="language-unknown",
     ),
     pytest.param(
@@ -227,11 +259,11 @@ def test_tree_mistakes_are_reported_at_their_line(files, old, new, marker, messa
 
 
 @pytest.mark.parametrize("language", ["en-GB", "cy-GB"])
-def test_a_prompt_missing_in_one_language_points_at_the_node(files, language):
+def test_a_prompt_missing_in_one_language_points_at_the_line_that_names_it(files, language):
     files.prompts(language).write_text(prompts_text(language, [p for p in ALL_PROMPTS if p != "info.text"]))
     prompt_file = files.root / "prompts" / f"{language}.yaml"
     expected = (
-        f"{files.flow}:{files.line_of('  info:')}: guidance 'info' says prompt 'info.text', "
+        f"{files.flow}:{files.line_of('prompts: [info.text]')}: guidance 'info' says prompt 'info.text', "
         f"which has no text in {prompt_file}; add it there"
     )
     assert errors(files) == [expected]
@@ -270,6 +302,42 @@ def test_an_unused_prompt_is_a_warning(files):
     ]
 
 
+def test_a_standard_key_may_be_offered_by_name_where_it_does_what_it_does_everywhere(files):
+    """ "To talk to someone at the helpline, press 0": allowed, with no numbered key for it."""
+    files.replace('      - key: "2"\n        prompt: person.choice\n        goto: transfer\n', "")
+    files.replace(
+        "        goto: info\n",
+        '        goto: info\n      - key: "0"\n        prompt: person.choice\n        goto: to_helpline\n',
+    )
+    for language in ("en-GB", "cy-GB"):
+        files.replace("prompts:\n", "prompts:\n  sys.press.0: Words for press 0.\n", files.prompts(language))
+    assert errors(files) == []
+    # The same choice offered as 0 where 0 goes elsewhere is refused at its line.
+    files.replace(
+        '      - key: "0"\n        prompt: person.choice\n        goto: to_helpline\n',
+        '      - key: "0"  # not 0\n        prompt: person.choice\n        goto: info\n',
+    )
+    line = files.line_of("# not 0")
+    assert errors(files) == [
+        f"{files.flow}:{line}: menu 'main': key 0 is a standard key (person, repeat, back, more time) on every "
+        "menu; use 2; as a choice it must go where 0 goes, 'to_helpline'"
+    ]
+
+
+def test_one_key_one_meaning_errors_give_both_places(files):
+    files.replace(
+        "    prompts: [info.text]\n    next: main\n",
+        "    prompts: [info.text]\n    next: info_menu\n  info_menu:\n    kind: menu\n    back: main\n"
+        '    choices:\n      - key: "1"  # here\n        prompt: person.choice\n        goto: transfer\n',
+    )
+    main_line = files.line_of("        prompt: person.choice") - 1  # the main menu's choice with the same words
+    assert errors(files) == [
+        f"{files.flow}:{files.line_of('# here')}: menu 'info_menu': 'Words for person choice in en-GB.' "
+        f"(person.choice) is key 1 here but key 2 in menu 'main' ({files.flow}:{main_line}); one meaning, "
+        "one key: use 2 in every menu that offers it"
+    ]
+
+
 def test_an_unverified_number_is_a_warning_not_an_error(files):
     files.replace("      status: verified\n", "      status: verify before going live\n")
     problems = all_problems(files)
@@ -294,16 +362,11 @@ def test_ivr_check_fails_a_broken_flow_with_file_line_messages(runner, files):
     files.replace("    normal: 7\n", "    normal: seven\n")
     result = runner.invoke(main, ["check", str(files.flow)])
     assert result.exit_code == 1
-    lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"{files.flow}:{files.line_of('normal: seven')}: timeouts.normal")
-    assert any(
-        line.startswith(f"{files.flow}:{files.line_of('  main:')}: menu 'main' goes to unknown") for line in lines
-    )
-    assert any(
-        line.startswith(f"{files.flow}:{files.line_of('  info:')}: guidance 'info' cannot be reached") for line in lines
-    )
-    assert lines[-1] == "3 error(s): the line will not start until they are fixed."
-    assert "ok:" not in result.stdout
+    assert result.stderr.splitlines() == [
+        f"{files.flow}:{files.line_of('normal: seven')}: timeouts.normal must be a whole number from 3 to 60",
+        f"{files.flow}:{files.line_of('goto: infos')}: menu 'main' goes to unknown node 'infos'; did you mean 'info'?",
+        "2 error(s): the line will not start until they are fixed.",
+    ]
 
 
 def test_ivr_check_fails_a_flow_that_is_not_there(runner, tmp_path):

@@ -10,7 +10,8 @@ from ivr.flow.checks import check_flow
 from ivr.flow.loader import load_flow, read_flow
 
 SETTINGS_ALLOWED = (
-    "callbacks, default_language, entry, hours, keys, languages, numbers, retries, routes, speech_rate, timeouts"
+    "callbacks, default_language, entry, hours, keys, languages, numbers, retries, routes, silence_ends_call, "
+    "speech_rate, timeouts"
 )
 
 
@@ -88,7 +89,14 @@ FLOW_MUTATIONS = [
         "    kind: guidance\n",
         "    kind: guide\n",
         "kind: guide",
-        "node 'info': kind 'guide' is not known; use one of: callback, goodbye, guidance, hours, language, menu, transfer",
+        "node 'info': kind 'guide' is not known; did you mean 'guidance'?",
+        id="unknown-kind-misspelt",
+    ),
+    pytest.param(
+        "    kind: guidance\n",
+        "    kind: talk\n",
+        "kind: talk",
+        "node 'info': kind 'talk' is not known; use one of: callback, goodbye, guidance, hours, language, menu, transfer",
         id="unknown-kind",
     ),
     pytest.param(
@@ -256,14 +264,14 @@ FLOW_MUTATIONS = [
         "    back: welcome\n",
         "    back: welcome\n    back: main\n",
         "back: main",
-        'duplicate key "back"',
+        "'back' is written twice in the same place (first at line",
         id="duplicate-key",
     ),
     pytest.param(
         "    back: welcome\n",
         "    back: welcome\n   back: main\n",
         "back: main",
-        "fix the YAML syntax here",
+        "this line is indented 3 spaces, which lines up with no line above; indent it like 'back: welcome' (4 spaces)",
         id="syntax-error",
     ),
 ]
@@ -324,7 +332,7 @@ PROMPT_MUTATIONS = [
         "  goodbye: Words for goodbye in cy-GB.\n",
         "  goodbye: Words for goodbye in cy-GB.\n  goodbye: Hwyl.\n",
         "goodbye: Hwyl",
-        'duplicate key "goodbye"',
+        "'goodbye' is written twice in the same place (first at line",
         id="duplicate-prompt",
     ),
 ]

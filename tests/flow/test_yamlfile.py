@@ -52,12 +52,16 @@ def test_every_key_and_item_remembers_its_line():
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        ("a: 1\nb: 2\na: 3\n", 3, 'duplicate key "a"'),
-        ("nodes:\n  main: 1\n  other: 2\n  main: 3\n", 4, 'duplicate key "main"'),
-        ("a: 1\n  b: [\n", 2, "mapping values are not allowed here"),
-        ("a:\n  - x\n - y\n", 3, "expected <block end>"),
-        ("x: 'unclosed\n", 2, "unexpected end of stream"),
-        ("\ta: 1\n", 1, "cannot start any token"),
+        ("a: 1\nb: 2\na: 3\n", 3, "'a' is written twice in the same place (first at line 1)"),
+        (
+            "nodes:\n  main: 1\n  other: 2\n  main: 3\n",
+            4,
+            "'main' is written twice in the same place (first at line 2)",
+        ),
+        ("a: 1\n  b: [\n", 2, "this line is indented further than the line above (2 spaces, not 0)"),
+        ("a:\n  - x\n - y\n", 3, "this line is indented 1 space, which lines up with no line above"),
+        ("x: 'unclosed\n", 1, "the quote mark ' opened on this line is never closed; end the words with '"),
+        ("\ta: 1\n", 1, "this line is indented with a tab; YAML indents with spaces only"),
     ],
 )
 def test_syntax_errors_and_duplicate_keys_are_problems_with_lines(text, line, fragment):

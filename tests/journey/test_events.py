@@ -116,7 +116,7 @@ def test_the_report_counts_every_call_exactly(app, six_calls):
     assert nodes["helpline_unavailable"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0}
     assert nodes["to_police"] == {"entered": 1, "left": 0, "silence": 0, "wrong_key": 0}
     assert nodes["goodbye"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0}
-    assert nodes["callback"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0}
+    assert nodes["protection_callback"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0}
     assert nodes["release_menu"] == {"entered": 1, "left": 0, "silence": 0, "wrong_key": 0}
     assert "to_helpline" not in nodes  # an opening-hours branch is never where a caller is
     assert sum(n["left"] for n in nodes.values()) == 6
