@@ -57,11 +57,13 @@ class CallState:
 
 @dataclass(frozen=True)
 class Utterance:
-    """Words said in one breath: `parts` are prompt ids (clips), `text` the whole."""
+    """Words said in one breath: `parts` are prompt ids (clips), `text` the whole; `pause` asks
+    for a pause after it (a group of a number read back: its clips carry the pause themselves)."""
 
     text: str
     language: str
     parts: tuple[str, ...]
+    pause: bool = False
 
 
 @dataclass(frozen=True)

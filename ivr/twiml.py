@@ -28,6 +28,10 @@ AudioLookup = Callable[[str, str, bool], "str | None"]
 # the sys.press.N clips end in the same silence (ivr.audio.clips.PAUSE_AFTER).
 PAUSE_AFTER_PREFIX = "sys.press."
 PAUSE = "300ms"
+# Between the groups of a number read back ("07911 / 123 / 456"): a longer pause, in <Say> as SSML
+# <break>, in play mode in the clip of the digit that ends a group (ivr.audio.clips.GROUP_PAUSE_MS).
+GROUP_PAUSE = "600ms"
+_GROUP_BREAK = object()  # in a list of texts to say: the pause between the groups of a number
 
 # Every URL of a rendered answer ends in this mark, replaced at each request by the time of
 # the caller's last key or word (ivr.silence): the cached answer stays the same for every call.
@@ -119,7 +123,9 @@ class TwimlRenderer:
                 flush()
                 pending_language = utterance.language
             pending.append(utterance.text)
-            if utterance.parts and utterance.parts[-1].startswith(PAUSE_AFTER_PREFIX):
+            if utterance.pause:
+                pending.append(_GROUP_BREAK)
+            elif utterance.parts and utterance.parts[-1].startswith(PAUSE_AFTER_PREFIX):
                 pending.append(None)
         flush()
         return verbs
@@ -135,15 +141,17 @@ class TwimlRenderer:
         )
         return None
 
-    def _say(self, parts: list[str | None], language_code: str, slow: bool) -> Say:
-        """One <Say>: texts in order, an SSML <break> where a part is None (not after the last)."""
+    def _say(self, parts: list, language_code: str, slow: bool) -> Say:
+        """One <Say>: texts in order, an SSML <break> where a part is None (PAUSE) or _GROUP_BREAK
+        (GROUP_PAUSE), never after the last."""
         language = self.flow.settings.languages[language_code]
         say = Say(voice=language.say_voice, language=language.code)
-        chunks, current = [], []
+        chunks, breaks, current = [], [], []  # breaks[i]: the pause before chunks[i + 1]
         for part in parts:
-            if part is None:
+            if part is None or part is _GROUP_BREAK:
                 if current:
                     chunks.append(" ".join(current))
+                    breaks.append(GROUP_PAUSE if part is _GROUP_BREAK else PAUSE)
                 current = []
             else:
                 current.append(part)
@@ -155,6 +163,12 @@ class TwimlRenderer:
             else:
                 say.value = chunks[0]
             return say
+        target = say.prosody(rate=f"{self.flow.settings.rate_slow}%") if slow else say
+        for index, chunk in enumerate(chunks):
+            if index:
+                target.break_(time=breaks[index - 1])
+            target.append(f" {chunk}" if index else chunk)  # the space keeps words apart in plain-text readers
+        return say
         target = say.prosody(rate=f"{self.flow.settings.rate_slow}%") if slow else say
         for index, chunk in enumerate(chunks):
             if index:

@@ -55,9 +55,11 @@ def shipped_copy(tmp_path, *changes):
 
 def test_placeholders_are_refused_even_when_marked_verified(tmp_path):
     config = shipped_copy(tmp_path, ("status: verify before going live", "status: verified"))
-    [finding] = check_flow_and_numbers(config)
-    assert not finding.ok
-    assert "number helpline is marked verified, but +448457585112 is the number this line ships with" in finding.what
+    tree, helpline, police = check_flow_and_numbers(config)
+    assert not tree.ok
+    assert "number helpline is marked verified, but +448457585112 is the number this line ships with" in tree.what
+    assert not helpline.ok and helpline.what.startswith("number helpline is a placeholder: +448457585112")
+    assert not police.ok and "local police force's non-emergency switchboard number in e164" in police.fix
 
 
 # Valid UK numbers outside the drama ranges, standing in for an operator's real ones; never dialled.

@@ -45,8 +45,9 @@ def test_ivr_check_and_doctor_check_the_published_words(runner, database, monkey
     assert result.exit_code == 1
     assert "prompt 'keys.intro' (en-GB): the standard keys' introduction no longer names back (#)" in result.output
     config = {"IVR_FLOW": str(ROOT / "flows.yaml"), "IVR_PROMPTS": str(ROOT / "prompts"), "IVR_DATABASE_URL": database}
-    (finding,) = doctor.check_flow_and_numbers(config)
+    finding, *numbers = doctor.check_flow_and_numbers(config)
     assert not finding.ok and "keys.intro" in finding.what
+    assert [n.what.split()[1] for n in numbers] == ["helpline", "police"]  # each number is still said
     assert published.read(config).source == "the database (1 published prompt(s) over the files)"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..flow.loader import read_prompts
 from ..flow.model import Flow
 from ..flow.yamlfile import Problem
-from .clips import flow_clips, playable
+from .clips import base_prompt, flow_clips, playable
 from .store import AudioStore
 from .synth import SpeechError, engine_version, spoken, unsayable
 
@@ -41,9 +41,10 @@ def audio_problems(flow: Flow, store: AudioStore, prompt_dir: str | Path, record
     clips = flow_clips(flow, engine)
     for clip in clips:
         _, status = playable(clip, store, manifest, recordings)
-        if status in ("missing", "stale", "previous") and (clip.prompt_id, clip.language) not in missing:
-            missing[(clip.prompt_id, clip.language)] = status
-    pairs = {(c.prompt_id, c.language) for c in clips}
+        pair = (base_prompt(clip.prompt_id), clip.language)
+        if status in ("missing", "stale", "previous") and pair not in missing:
+            missing[pair] = status
+    pairs = {(base_prompt(c.prompt_id), c.language) for c in clips}
     if missing and len(missing) == len(pairs) and set(missing.values()) == {"missing"}:
         message = f"no prompt has audio in {store.root} yet, so all will be said with <Say>; run `ivr prompts render`"
         return problems + [Problem(str(store.root), 1, message, "warning")]

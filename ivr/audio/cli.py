@@ -15,7 +15,7 @@ import click
 
 from .. import published
 from ..instance import settings
-from .clips import flow_clips, playable, prompt_ids
+from .clips import base_prompt, flow_clips, playable, prompt_ids
 from .render import RenderReport, render_flow
 from .store import AudioStore
 from .synth import SpeechError, Synthesizer, engine_version
@@ -113,7 +113,7 @@ def prompt_statuses(flow, store: AudioStore, recordings=None) -> dict[str, dict[
     table: dict[str, dict[str, str]] = {}
     for clip in flow_clips(flow, engine_version()):
         _, status = playable(clip, store, manifest, recordings)
-        row = table.setdefault(clip.prompt_id, {})
+        row = table.setdefault(base_prompt(clip.prompt_id), {})
         previous = row.get(clip.language)
         row[clip.language] = status if previous is None else min(previous, status, key=order.index)
     return table

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..flow.model import Flow
+from ..flow.model import GROUP_END, Flow, group_end
 from .store import AudioStore, clip_key, valid_name
 from .synth import ClipSpec, words_a_minute
 from .synth import spoken as spoken_form
@@ -25,8 +25,21 @@ PAUSE_AFTER = {"sys.press.": 400}
 Recordings = Mapping[tuple[str, str], str]  # (prompt id, language) -> recording file name
 
 
+# A number read back in groups ("zero seven nine one one ... one two three ... four five six"): the
+# digit that ends a group is played from its own clip (model.group_end), sys.digit.N then a pause.
+GROUP_PAUSE_MS = 600
+GROUPED_PREFIX = "sys.digit."
+
+
 def pause_after(prompt_id: str) -> int:
+    if prompt_id.endswith(GROUP_END):
+        return GROUP_PAUSE_MS
     return next((ms for prefix, ms in PAUSE_AFTER.items() if prompt_id.startswith(prefix)), 0)
+
+
+def base_prompt(clip_id: str) -> str:
+    """The prompt a clip says ("sys.digit.4" for "sys.digit.4 then a pause")."""
+    return clip_id.removesuffix(GROUP_END)
 
 
 @dataclass(frozen=True)
@@ -58,16 +71,20 @@ def flow_clips(flow: Flow, engine: str) -> list[Clip]:
                 continue
             spoken = flow.prompts.language_of(prompt_id, code)
             voice = settings.languages[spoken].espeak_voice if spoken in settings.languages else spoken
-            for slow in (False, True):
-                wpm = words_a_minute(settings.rate_slow if slow else settings.rate_normal)
-                spec = ClipSpec(spoken_form(text), spoken, voice, wpm, pause_after(prompt_id))
-                clips.append(Clip(prompt_id, code, slow, spec, spec.name(engine)))
+            ids = (prompt_id, group_end(prompt_id)) if prompt_id.startswith(GROUPED_PREFIX) else (prompt_id,)
+            for clip_id in ids:
+                for slow in (False, True):
+                    wpm = words_a_minute(settings.rate_slow if slow else settings.rate_normal)
+                    spec = ClipSpec(spoken_form(text), spoken, voice, wpm, pause_after(clip_id))
+                    clips.append(Clip(clip_id, code, slow, spec, spec.name(engine)))
     return clips
 
 
 def recording_name(recordings: Recordings | None, clip: Clip) -> str | None:
     if not recordings:
         return None
+    if clip.prompt_id != base_prompt(clip.prompt_id):
+        return None  # a recording has no pause after it: the group-end clip stays the voice's
     for language in dict.fromkeys((clip.language, clip.spec.language)):
         name = recordings.get((clip.prompt_id, language))
         if name:

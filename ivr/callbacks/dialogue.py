@@ -127,9 +127,9 @@ class Booking:
             return self._ask_number(draft.node, state, preface)
         extra: tuple[Utterance, ...] = ()
         if draft.step == OWN:
-            extra = (self.digits(lang, "callback.own.ask", (draft.offered[-3:],)),)
+            extra = self.digits(lang, "callback.own.ask", (draft.offered[-3:],))
         elif draft.step == CONFIRM:
-            extra = (self.digits(lang, "callback.confirm.heard", numbers.groups_of(draft.number)),)
+            extra = self.digits(lang, "callback.confirm.heard", numbers.groups_of(draft.number))
         return self._question(self.menus(draft.node)[draft.step], state, preface, extra)
 
     def _question(self, menu: model.Menu, state: CallState, preface, extra=()) -> Reply:
@@ -154,13 +154,23 @@ class Booking:
         )
         return Reply((gather, Redirect("callback", step, state)), lang, state.more_time)
 
-    def digits(self, language: str, lead: str, groups, pause: str = ", ") -> Utterance:
-        """A prompt followed by digits said one by one from the sys.digit clips, grouped."""
+    def digits(self, language: str, lead: str, groups) -> tuple[Utterance, ...]:
+        """A prompt followed by digits said one by one from the sys.digit clips, in groups with a
+        pause between them ("I heard zero seven nine one one, / one two three, / four five six."):
+        an SSML <break> with <Say>, and in play mode the clip of the digit ending a group carries it."""
         prompts = self.flow.prompts
         spoken_in = prompts.language_of(lead, language)
-        said = pause.join(" ".join(prompts.text(f"sys.digit.{d}", spoken_in) for d in group) for group in groups)
-        parts = (lead,) + tuple(f"sys.digit.{d}" for group in groups for d in group)
-        return Utterance(f"{prompts.text(lead, language)} {said}.", spoken_in, parts)
+        out = []
+        for index, group in enumerate(groups):
+            last = index == len(groups) - 1
+            words = " ".join(prompts.text(f"sys.digit.{d}", spoken_in) for d in group) + ("." if last else ",")
+            parts = tuple(f"sys.digit.{d}" for d in group)
+            if not last:
+                parts = parts[:-1] + (model.group_end(parts[-1]),)
+            if index == 0:
+                words, parts = f"{prompts.text(lead, language)} {words}", (lead,) + parts
+            out.append(Utterance(words, spoken_in, parts, pause=not last))
+        return tuple(out)
 
     # --- starting and answering -------------------------------------------------------------
     def start(self, node_id: str, state: CallState, caller: str | None) -> Outcome:
@@ -278,7 +288,7 @@ class Booking:
         """The booking is stored: its reference, slowly, twice; what happens next; the helpline."""
         lang = state.language
         slow = tuple(reference)  # one digit at a time, with a pause after each
-        extra = (self.digits(lang, "callback.reference", slow), self.digits(lang, "callback.reference.again", slow))
+        extra = self.digits(lang, "callback.reference", slow) + self.digits(lang, "callback.reference.again", slow)
         if first:
             node = self.flow.nodes[node_id]
             after = "callback.next.helpline" if getattr(node, "purpose", "") == "helpline" else "callback.next"

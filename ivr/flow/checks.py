@@ -20,6 +20,10 @@ from .yamlfile import Problem
 MAX_CHOICES = 4
 # About 150 words a minute on the phone: 60 words is about 25 seconds.
 MAX_PROMPT_WORDS = 60
+WORDS_PER_SECOND = 2.5
+# Guidance heard with no choice to go on or skip: at most this long (a warning); the greeting shorter.
+MAX_STRETCH_SECONDS = 30
+MAX_GREETING_SECONDS = 15
 SYSTEM_PROMPTS = (
     "sys.silence.first",
     "sys.silence.again",
@@ -134,6 +138,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
 
     _check_one_key_one_meaning(flow, at, file)
     _check_guidance_loops(flow, at)
+    _check_spoken_lengths(flow, at)
     _check_hours_loops(flow, at)
     _check_no_hang_up(flow, at, setting_line)
     _check_prompts(flow, context, problems)
@@ -380,6 +385,60 @@ def _check_language(node: model.LanguageMenu, settings: model.Settings, at, doc=
     missing = set(settings.languages) - {c.language for c in node.choices} - meant
     if missing:
         at(node.line, f"language {node.id!r} offers no way into {', '.join(sorted(missing))}; add a choice for it")
+
+
+def spoken_seconds(words: int) -> float:
+    """Seconds to say `words` at about 150 words a minute (the staff pages' estimate too)."""
+    return words / WORDS_PER_SECOND
+
+
+def guidance_stretch(flow: model.Flow, node_id: str, language: str) -> tuple[int, list[str]]:
+    """(words, node ids) a caller hears from `node_id` until a choice: a chain of guidance, or a
+    callback's introduction before its first question."""
+    words, path, node = 0, [], flow.nodes.get(node_id)
+    while isinstance(node, (model.Guidance, model.Callback)) and node.id not in path:
+        path.append(node.id)
+        for prompt_id in node.prompts:
+            words += len(flow.prompts.texts.get(language, {}).get(prompt_id, "").split())
+        node = flow.nodes.get(node.next) if isinstance(node, model.Guidance) else None
+    return words, path
+
+
+def _check_spoken_lengths(flow: model.Flow, at):
+    """Shorter and plainer (issue 14): no guidance stretch over 30 s without a choice to go on or
+    skip, and a greeting under 15 s, in every language (estimated at about 150 words a minute)."""
+    nexts = {n.next for n in flow.nodes.values() if isinstance(n, model.Guidance)}
+    for node in flow.nodes.values():
+        heads = isinstance(node, model.Callback) or (isinstance(node, model.Guidance) and node.id not in nexts)
+        for language in flow.settings.languages:
+            if heads:
+                words, path = guidance_stretch(flow, node.id, language)
+                seconds = spoken_seconds(words)
+                if seconds > MAX_STRETCH_SECONDS:
+                    through = f" ({' -> '.join(path)})" if len(path) > 1 else ""
+                    at(
+                        node.line,
+                        f"{node.kind} {node.id!r}{through} talks for about {seconds:.0f} seconds in {language} "
+                        f"({words} words) before a choice; callers need a choice to go on or skip at least every "
+                        f"{MAX_STRETCH_SECONDS} seconds: cut it into parts, each followed by a menu with a choice "
+                        "to hear the next part",
+                        "warning",
+                    )
+            elif isinstance(node, model.LanguageMenu) and node.id == flow.settings.entry:
+                # Each language's part of the greeting: the first language's words, then each
+                # choice said in its own language ("..., press 2."): each under 15 seconds.
+                own = flow.prompts.texts.get(language, {})
+                said = [own.get(p, "") for p in node.prompts] if language == flow.settings.default_language else []
+                said += [own.get(c.prompt, "") + " press N." for c in node.choices if c.language == language]
+                seconds = spoken_seconds(sum(len(t.split()) for t in said))
+                if seconds > MAX_GREETING_SECONDS:
+                    at(
+                        node.line,
+                        f"the greeting ({node.id!r}) takes about {seconds:.0f} seconds in {language}; keep each "
+                        f"language's part under {MAX_GREETING_SECONDS} seconds: the name of the line, the "
+                        "safety line, the language choice",
+                        "warning",
+                    )
 
 
 def _check_guidance_loops(flow: model.Flow, at):

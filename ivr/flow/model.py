@@ -107,6 +107,16 @@ def press_prompt(key: str) -> str:
     return f"sys.press.{KEY_PROMPT_NAMES.get(key, key)}"
 
 
+# A number read back in groups: the digit that ends a group is played from its own clip, the words
+# of sys.digit.N then a pause (ivr.audio.clips renders it), so play mode pauses between groups too.
+GROUP_END = " then a pause"
+
+
+def group_end(prompt_id: str) -> str:
+    """The clip id of `prompt_id` said at the end of a group, with a pause after it."""
+    return prompt_id + GROUP_END
+
+
 @dataclass(frozen=True)
 class Choice:
     """One entry of a menu: its words are said before its key."""

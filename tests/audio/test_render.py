@@ -25,7 +25,7 @@ def test_every_clip_is_8khz_mono_pcm_speech_of_a_plausible_length(tiny, tmp_path
     report = render_flow(flow, store, workers=1)
     assert report.failed == []
     clips = flow_clips(flow, engine_version())
-    assert len(clips) == 12  # 3 prompts x 2 languages x 2 speeds
+    assert len(clips) == 16  # 3 prompts x 2 languages x 2 speeds, and sys.digit.7 ending a group (with a pause)
     assert {c.name for c in report.rendered} == {c.name for c in clips}
     for clip in clips:
         info = sf.info(store.path(clip.name))
@@ -48,11 +48,26 @@ def test_a_choice_clip_ends_in_a_pause(tiny, tmp_path):
     assert loudness_dbfs(samples[: -int(0.4 * rate)]) > -35
 
 
+def test_a_digit_ending_a_group_is_the_same_words_then_a_pause(tiny, tmp_path):
+    from ivr.audio.clips import GROUP_PAUSE_MS
+
+    flow = tiny()
+    store = AudioStore(tmp_path / "audio")
+    render_flow(flow, store, workers=1)
+    clips = {c.prompt_id: c for c in flow_clips(flow, engine_version()) if not c.slow and c.language == "en-GB"}
+    plain, grouped = clips["sys.digit.7"], clips["sys.digit.7 then a pause"]
+    assert grouped.spec.text == plain.spec.text and grouped.spec.pause_ms == GROUP_PAUSE_MS
+    samples, rate = sf.read(store.path(grouped.name), dtype="float32")
+    assert np.max(np.abs(samples[-int(0.55 * rate) :])) < 0.01  # the pause between groups
+    extra = sf.info(store.path(grouped.name)).duration - sf.info(store.path(plain.name)).duration
+    assert abs(extra - GROUP_PAUSE_MS / 1000) < 0.15
+
+
 def test_an_unchanged_line_is_not_rendered_again(tiny, tmp_path):
     store = AudioStore(tmp_path / "audio")
     render_flow(tiny(), store, workers=1)
     again = render_flow(tiny(), store, workers=1)
-    assert (again.rendered, again.present, again.failed, again.removed) == ([], 12, [], [])
+    assert (again.rendered, again.present, again.failed, again.removed) == ([], 16, [], [])
 
 
 def test_the_url_changes_exactly_when_the_words_change(tiny, tmp_path):
@@ -76,7 +91,7 @@ def test_two_processes_render_the_same_clips_as_one(tiny, tmp_path):
     render_flow(flow, one, workers=1)
     report = render_flow(flow, two, workers=2)
     assert report.workers == 2 and report.failed == []
-    assert one.names() == two.names() and len(one.names()) == 12
+    assert one.names() == two.names() and len(one.names()) == 16
     # espeak-ng's output is not bit-identical from one process to another (its state carries over
     # between utterances by a few milliseconds), so compare what matters: voice, speed, length.
     for name in one.names():
