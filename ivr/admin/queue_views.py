@@ -18,6 +18,7 @@ import re
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..callbacks.store import Page
 from . import audit, bp, paging, queue_words
 from .access import requires
 from .paging import page_number
@@ -80,7 +81,10 @@ def queue():
         return find(request.args["reference"])
     shown, purpose = request.args.get("show", "all"), request.args.get("purpose", "")
     if shown not in SHOWN or purpose not in PURPOSE_FILTERS:
-        abort(404)
+        field, links = ("show", "Which requests") if shown not in SHOWN else ("purpose", "Which callbacks")
+        error = f"There is no such list of requests: choose one of the links under “{links}”"
+        empty = Page((), 0, 1)
+        return render_queue(empty, "all", "", store.counts(now()), errors={field: error}), 400
     number = page_number(request.args.get("page"))
     _, view, state = SHOWN[shown]
     moment = now()
@@ -113,7 +117,7 @@ def render_queue(page, shown, purpose, counts=None, errors=None, reference=""):
 
 def find(raw: str):
     """The request with exactly this reference, or the queue page saying why there is none."""
-    from ..callbacks.store import REFERENCE_DIGITS, Page
+    from ..callbacks.store import REFERENCE_DIGITS
 
     reference = "".join(raw.split())
     if not reference:

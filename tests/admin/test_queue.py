@@ -312,7 +312,12 @@ def test_a_page_that_does_not_exist_is_not_found(app, caseworker, page):
 
 def test_one_page_needs_no_pagination(caseworker, bookings):
     assert "govuk-pagination" not in caseworker.get("/admin/queue").get_data(as_text=True)
-    assert caseworker.get("/admin/queue?show=everything").status_code == 404
+    response = caseworker.get("/admin/queue?show=everything")
+    assert response.status_code == 400
+    assert (
+        '<a href="#show">There is no such list of requests: choose one of the links under “Which requests”</a>'
+        in text(response)
+    )
 
 
 # --- due dates, filters, assignment, Relay UK, attempts, the home page (issue 12's columns) ---------
@@ -370,7 +375,8 @@ def test_filters_mine_nobodys_overdue_closed_and_by_purpose(app, caseworker):
     assert "Assigned to me, soonest due first: 1 to 1 of 1" in page
     assert '<td class="govuk-table__cell">You</td>' in page
     assert "other@example.org" in text(caseworker.get("/admin/queue?purpose=helpline"))
-    assert caseworker.get("/admin/queue?purpose=police").status_code == 404
+    response = caseworker.get("/admin/queue?purpose=police")
+    assert response.status_code == 400 and "choose one of the links under “Which callbacks”" in text(response)
 
 
 def assign(client, reference, form_token=None):
@@ -499,3 +505,14 @@ class TestOnPostgres:
 
     def test_a_lost_race(self, app, caseworker, make_staff, bookings):
         test_two_caseworkers_assign_at_once_and_the_loser_is_told_who_has_it(app, caseworker, make_staff, bookings)
+
+
+def test_assign_to_me_from_the_list(app, caseworker, bookings):
+    store = app.extensions["ivr.callbacks"]
+    store.assign(bookings[1].reference, "other@example.org", START)
+    page = text(caseworker.get("/admin/queue"))
+    buttons = re.findall(r'action="/admin/queue/(\d+)/assign"', page)
+    assert buttons == [bookings[0].reference, bookings[2].reference]  # not the one somebody has
+    assert f'Assign to me<span class="govuk-visually-hidden">: request {bookings[0].reference}</span>' in page
+    assign(caseworker, bookings[0].reference, token(caseworker, "/admin/queue"))
+    assert store.get(bookings[0].reference).assigned_to == "caseworker@example.org"
