@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from ivr.db import upgrade
 from ivr.doctor import check_database, check_flow_and_numbers, check_public_url, check_token, diagnose
 
 from .conftest import ROOT
+from .helpers.shipped import shipped_copy
 
 
 @pytest.mark.parametrize(
@@ -43,18 +42,12 @@ def test_the_shipped_numbers_are_refused_as_placeholders(tmp_path):
     assert "the number this line ships with" in refused["helpline"].what
 
 
-def shipped_copy(tmp_path, *changes):
-    shutil.copytree(ROOT / "prompts", tmp_path / "prompts")
-    text = (ROOT / "flows.yaml").read_text()
-    for old, new in changes:
-        assert old in text
-        text = text.replace(old, new)
-    (tmp_path / "flows.yaml").write_text(text)
-    return {"IVR_FLOW": str(tmp_path / "flows.yaml"), "IVR_PROMPTS": None}
+def shipped_config(tmp_path, *changes):
+    return {"IVR_FLOW": str(shipped_copy(tmp_path, *changes)), "IVR_PROMPTS": None}
 
 
 def test_placeholders_are_refused_even_when_marked_verified(tmp_path):
-    config = shipped_copy(tmp_path, ("status: verify before going live", "status: verified"))
+    config = shipped_config(tmp_path, ("status: verify before going live", "status: verified"))
     tree, helpline, police = check_flow_and_numbers(config)
     assert not tree.ok
     assert "number helpline is marked verified, but +448457585112 is the number this line ships with" in tree.what
@@ -67,14 +60,14 @@ REAL = (('e164: "+448457585112"', 'e164: "+443000606699"'), ('e164: "+4420794601
 
 
 def test_real_numbers_not_yet_rung_are_problems(tmp_path):
-    findings = check_flow_and_numbers(shipped_copy(tmp_path, *REAL))
+    findings = check_flow_and_numbers(shipped_config(tmp_path, *REAL))
     unverified = [f for f in findings if not f.ok]
     assert {f.what.split()[1] for f in unverified} == {"helpline", "police"}
     assert all('set its status to "verified"' in f.fix for f in unverified)
 
 
 def test_real_numbers_marked_verified_pass(tmp_path):
-    config = shipped_copy(tmp_path, *REAL, ("status: verify before going live", "status: verified"))
+    config = shipped_config(tmp_path, *REAL, ("status: verify before going live", "status: verified"))
     findings = check_flow_and_numbers(config)
     assert all(f.ok for f in findings), [str(f) for f in findings]
 

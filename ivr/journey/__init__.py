@@ -115,8 +115,9 @@ class _Days:
         if bounds is not None and at.tzinfo is not None and bounds[0] <= at < bounds[1]:
             return bounds[2]
         day = line_day(at)
-        start = dt.datetime.combine(day, dt.time(0), LINE_TIME)
-        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), LINE_TIME)
+        # Bounds in the clock's own zone (UTC): aware datetimes of one zone compare without a time-zone lookup.
+        start = dt.datetime.combine(day, dt.time(0), LINE_TIME).astimezone(at.tzinfo)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), LINE_TIME).astimezone(at.tzinfo)
         self.bounds = (start, end, day)
         return day
 

@@ -9,6 +9,7 @@ from ivr.flow import read_flow
 from ivr.flow.placeholders import DRAMA_RANGES, SHIPPED_DEFAULTS, placeholder
 
 from ..conftest import ROOT
+from ..helpers.shipped import shipped_copy
 
 SWITCHBOARD = "put the local police force's non-emergency switchboard number in e164"
 
@@ -70,20 +71,8 @@ def test_the_shipped_tree_warns_once_per_placeholder_and_still_serves():
     assert "NOMS became HM Prison and Probation Service" in numbers[0].message
 
 
-def shipped_copy(tmp_path, text_changes):
-    import shutil
-
-    shutil.copytree(ROOT / "prompts", tmp_path / "prompts")
-    text = (ROOT / "flows.yaml").read_text()
-    for old, new in text_changes:
-        assert old in text
-        text = text.replace(old, new)
-    (tmp_path / "flows.yaml").write_text(text)
-    return tmp_path / "flows.yaml"
-
-
 def test_a_placeholder_marked_verified_is_an_error_at_its_e164_line(runner, tmp_path):
-    path = shipped_copy(tmp_path, [("status: verify before going live", "status: verified")])
+    path = shipped_copy(tmp_path, ("status: verify before going live", "status: verified"))
     result = runner.invoke(main, ["check", str(path)])
     assert result.exit_code == 1
     lines = path.read_text().splitlines()
@@ -103,7 +92,7 @@ def test_a_placeholder_marked_verified_is_an_error_at_its_e164_line(runner, tmp_
 
 def test_a_drama_mobile_is_one_placeholder_message_not_also_invalid(tmp_path):
     """phonenumbers calls 07700 900xxx invalid; the caller's-eye reason is that it is a drama number."""
-    path = shipped_copy(tmp_path, [('e164: "+442079460101"', 'e164: "+447700900123"')])
+    path = shipped_copy(tmp_path, ('e164: "+442079460101"', 'e164: "+447700900123"'))
     _, problems = check_problems(str(path))
     police = [p for p in problems if p.message.startswith("number police")]
     assert len(police) == 1 and police[0].severity == "warning"

@@ -97,3 +97,19 @@ def test_the_digest_names_no_call_and_is_stable():
     digest = recorder.digest(sid)
     assert digest == recorder.digest(sid) and len(digest) == 32 and sid not in digest
     assert Recorder(None, digest_key("other")).digest(sid) != digest
+
+
+def test_the_day_of_an_event_is_the_day_in_london_across_midnight_and_the_clock_change():
+    from ivr.journey import _Days, line_day
+
+    days = _Days()
+    moments = [
+        dt.datetime(2026, 6, 30, 22, 59, 59, tzinfo=dt.UTC),  # 23:59:59 in London (summer time)
+        dt.datetime(2026, 6, 30, 23, 0, 0, tzinfo=dt.UTC),  # midnight in London: the 1st of July
+        dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC),  # the clocks go back that night
+        dt.datetime(2026, 10, 25, 23, 59, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 26, 0, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 12, 0, tzinfo=dt.UTC),  # back in time: the remembered day is not trusted
+    ]
+    for moment in moments:
+        assert days.day(moment) == line_day(moment), moment
