@@ -188,6 +188,35 @@ def say(prompt_id, language, slow, output):
     click.echo(f"wrote {output.resolve()}")
 
 
+@prompts.command("lengths")
+def lengths():
+    """Seconds callers listen before they can choose, measured on the rendered clips at normal speed:
+    each language's part of the greeting (at most 15 s) and every stretch of guidance (at most 30 s),
+    longest first. Exit 1 when one is over its limit or not rendered (`ivr prompts render` first)."""
+    from .lengths import measure
+
+    config = settings()
+    live = published.read(config)
+    flow = load(config, live.overrides)
+    store = AudioStore(config["IVR_AUDIO_DIR"])
+    try:
+        engine = engine_version()
+        published.fetch_clips(config, {c.name for c in flow_clips(flow, engine)}, store)
+    except SpeechError as exc:
+        raise click.ClickException(str(exc)) from exc
+    bad = 0
+    for stretch in measure(flow, store, engine, live.recordings):
+        if stretch.seconds is None:
+            bad += 1
+            shown = "not rendered: run `ivr prompts render`"
+        else:
+            shown = f"{stretch.seconds:5.1f} s" + (f"  over {stretch.limit} s" if stretch.too_long else "")
+            bad += stretch.too_long
+        click.echo(f"{stretch.what:24} {stretch.language}  {shown}  ({', '.join(stretch.prompts)})")
+    if bad:
+        sys.exit(1)
+
+
 def play(wav: bytes) -> bool:
     """Play WAV bytes with sox's `play` or ALSA's `aplay`; False when neither can reach a sound device."""
     for command in (["play", "-q", "-t", "wav", "-"], ["aplay", "-q", "-"]):

@@ -97,6 +97,13 @@ def check_targets(flow: model.Flow, context: dict, at) -> None:
         elif name == "entry":
             starts = None  # nothing can be said about what callers reach
             break
+    if starts is not None:
+        # "Call me back" said on a menu with no callback choice of its own books the first callback
+        # node by id (Engine.callback_target): words reach it even if no key does.
+        bookings = sorted(n for n, node in nodes.items() if isinstance(node, model.Callback))
+        menus = [node for node in nodes.values() if isinstance(node, model.Menu)]
+        if bookings and any(not any(isinstance(nodes.get(c.goto), model.Callback) for c in m.choices) for m in menus):
+            starts.append(bookings[0])
 
     graph: dict[str, list[str]] = {}
     for source, target, _ in links:
