@@ -102,6 +102,12 @@ class _Reader:
     def text(self, value, path, what, default="") -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
+        if isinstance(value, dict | list):  # `Hello {name}` or `[Note] ...`: braces and brackets mean something in YAML
+            self.problem(
+                path,
+                f"{what} must be words, but {{ }} or [ ] made it a YAML {'list' if isinstance(value, list) else 'mapping'}; put the words in double quotes",
+            )
+            return default
         self.problem(path, f"{what} must be non-empty text")
         return default
 
@@ -405,6 +411,14 @@ def read_prompts(prompt_dir: Path, languages, base: Path) -> tuple[model.Prompts
                     f"prompt id {prompt_id!r} must be lower case letters, digits, dots and underscores",
                 )
             texts[code][prompt_id] = r.text(text, ("prompts", prompt_id), f"prompt {prompt_id!r} ({code})", "")
+            comment = doc.comments.get(("prompts", prompt_id))
+            if comment and isinstance(text, str):
+                r.problem(
+                    ("prompts", prompt_id),
+                    f"prompt {prompt_id!r} ({code}): callers hear only {text.strip()!r}; an unquoted ' #' starts a "
+                    f"YAML comment, so {comment!r} is not said. If it is part of the words, put them all in double quotes",
+                    "warning",
+                )
             lines[(code, prompt_id)] = (doc.file, doc.line("prompts", prompt_id))
         for word_id, phrases in r.mapping(data.get("words", {}), ("words",), "words").items():
             if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
