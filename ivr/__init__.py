@@ -58,8 +58,8 @@ def default_config(instance_path: str) -> dict:
         "IVR_DATA_KEY": _env("IVR_DATA_KEY"),  # seals callback numbers; unset: the instance folder's local key
         "IVR_RETENTION_DAYS": _env("IVR_RETENTION_DAYS", "90"),
         "IVR_BOOKINGS_PER_NUMBER_PER_DAY": _env("IVR_BOOKINGS_PER_NUMBER_PER_DAY", "3"),
-        # A callback is due this many working days after booking; the caller is told the same figure.
-        "IVR_CALLBACK_WORKING_DAYS": _env("IVR_CALLBACK_WORKING_DAYS", "2"),
+        # Seconds a server keeps the admin's closures and extra days before reading them again.
+        "IVR_CALENDAR_CACHE_SECONDS": _env("IVR_CALENDAR_CACHE_SECONDS", "10"),
         # Failed attempts to ring a caller back before the request closes as "could not reach".
         "IVR_CALLBACK_MAX_ATTEMPTS": _env("IVR_CALLBACK_MAX_ATTEMPTS", "3"),
         "IVR_METRICS_TOKEN": _env("IVR_METRICS_TOKEN"),
@@ -110,6 +110,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .db import Database
 
     Database().init_app(app)
+    from . import calendar_store
+
+    calendar_store.init_app(app)  # the admin's closures and extra days, for the line's calendar
 
     from . import callbacks, metrics, voice
 

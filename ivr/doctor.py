@@ -82,7 +82,7 @@ def check_flow_and_numbers(config) -> list[Finding]:
         tree = Finding(True, f"the call tree passes its checks ({len(flow.nodes)} nodes)")
     # The numbers are said one by one even when the tree has errors: a placeholder marked verified is one of them.
     findings = [tree, *check_numbers(flow)]
-    return findings if errors else findings + check_hours(flow)
+    return findings if errors else findings + check_hours(flow, exceptions=admin_days(config))
 
 
 def check_numbers(flow) -> list[Finding]:
@@ -105,21 +105,42 @@ def check_numbers(flow) -> list[Finding]:
     return findings
 
 
-def check_hours(flow, today=None) -> list[Finding]:
-    """Each line's opening hours must hold at least one working day in the next 60 days."""
+def admin_days(config):
+    """The closures and extra opening days an admin set in the staff area (none if the database cannot say)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .calendar_store import CalendarStore
+    from .db import Database
+    from .line_calendar import NONE
+
+    if not config.get("IVR_DATABASE_URL"):
+        return NONE
+    db = Database(config["IVR_DATABASE_URL"])
+    try:
+        return CalendarStore(db, cache_seconds=0).exceptions()
+    except SQLAlchemyError:
+        return NONE  # check_database says why
+    finally:
+        db.dispose()
+
+
+def check_hours(flow, today=None, exceptions=None) -> list[Finding]:
+    """Each line's opening hours must hold at least one working day in the next 60 days
+    (weekly hours, bank holidays, and an admin's closures and extra days)."""
     import datetime as dt
 
-    from .line_calendar import days_without_hours
+    from .line_calendar import NONE, days_without_hours
 
     today = today or dt.date.today()
     findings = []
     for hours in flow.settings.hours.values():
-        if days_without_hours(hours, today, 60):
+        if days_without_hours(hours, today, 60, exceptions or NONE):
             findings.append(
                 Finding(
                     False,
                     f"line {hours.name} has no opening hours in the next 60 days, so every caller hears it is closed",
-                    f"give hours.{hours.name}.open weekly hours in flows.yaml, or remove closures that cover them",
+                    f"give hours.{hours.name}.open weekly hours in flows.yaml, or remove closures that cover them "
+                    "(the staff area's Calendar page)",
                 )
             )
         else:

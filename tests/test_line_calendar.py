@@ -84,3 +84,27 @@ def test_the_shipped_flow_keeps_weekly_hours_and_types_no_bank_holidays(tmp_path
     assert hours.holidays == frozenset()
     assert not hours.is_open(at(2028, 12, 25, 11))
     assert hours.is_open(at(2028, 12, 27, 11))
+
+
+def test_doctor_counts_an_admins_closures(tmp_path):
+    """Closures set in the staff area over the next 60 days leave no hours: the doctor says so."""
+    from ivr.calendar_store import CalendarStore
+    from ivr.db import Database, upgrade
+    from ivr.doctor import admin_days
+
+    class Flow:
+        class settings:
+            hours = {"helpline": weekdays()}
+
+    url = f"sqlite:///{tmp_path / 'ivr.sqlite3'}"
+    upgrade(url)
+    db = Database(url)
+    calendar = CalendarStore(db, cache_seconds=0)
+    start = dt.date(2026, 11, 25)
+    for i in range(60):
+        calendar.close(start + dt.timedelta(days=i), "refit", "admin@example.org", at(2026, 11, 25, 9))
+    db.dispose()
+    closures = admin_days({"IVR_DATABASE_URL": url})
+    assert len(closures.closed) == 60
+    assert not check_hours(Flow, start, closures)[0].ok
+    assert check_hours(Flow, start)[0].ok  # without them, weekdays are open

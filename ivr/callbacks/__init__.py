@@ -36,11 +36,6 @@ def per_number_per_day(value) -> int:
     return whole_number("IVR_BOOKINGS_PER_NUMBER_PER_DAY", value)
 
 
-def working_days(value) -> int:
-    """IVR_CALLBACK_WORKING_DAYS: working days after booking that a callback is due (at least 1)."""
-    return whole_number("IVR_CALLBACK_WORKING_DAYS", value, " of working days")
-
-
 def max_attempts(value) -> int:
     """IVR_CALLBACK_MAX_ATTEMPTS: failed attempts before a request closes as "could not reach"."""
     return whole_number("IVR_CALLBACK_MAX_ATTEMPTS", value)

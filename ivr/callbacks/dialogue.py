@@ -61,6 +61,7 @@ class Draft:
     when: str = ""
     voicemail: str = ""
     identify: str = ""
+    relay: bool = False  # keyed with 18001 or 18002 in front: ring `number` through Relay UK
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -74,7 +75,8 @@ class Draft:
             draft = cls(**{k: data[k] for k in data if k in cls.__dataclass_fields__})
         except TypeError:
             return None
-        return draft if draft.step in STEPS and isinstance(draft.tries, int) else None
+        valid = draft.step in STEPS and isinstance(draft.tries, int) and isinstance(draft.relay, bool)
+        return draft if valid else None
 
     @property
     def safety(self) -> dict:
@@ -199,7 +201,7 @@ class Booking:
             return self._back(draft, fresh, now)
         if draft.step == OWN:
             if chosen == "1":
-                return self._next(replace(draft, number=draft.offered, step=WHEN), fresh)
+                return self._next(replace(draft, number=draft.offered, relay=False, step=WHEN), fresh)
             return self._next(replace(draft, step=NUMBER), fresh)
         if draft.step == CONFIRM:
             return self._next(replace(draft, step=WHEN if chosen == "1" else NUMBER), fresh)
@@ -248,10 +250,11 @@ class Booking:
             return Outcome(self.ask(draft, replace(state.fresh(), more_time=True), ("sys.more_time",)), draft)
         if digits == keys.back:
             return self._back(draft, state.fresh(), now)
+        relay, digits = numbers.split_relay(digits)
         checked = numbers.check_keyed(digits)
         if isinstance(checked, str):
             return self._refused(draft, state, now, f"callback.number.{checked}")
-        return self._next(replace(draft, number=checked.e164, step=CONFIRM), state.fresh())
+        return self._next(replace(draft, number=checked.e164, relay=relay, step=CONFIRM), state.fresh())
 
     def _refused(self, draft: Draft, state: CallState, now, reason: str) -> Outcome:
         """A number that cannot be called: say why and ask again; after three, offer the helpline."""
@@ -287,8 +290,10 @@ class Booking:
         slow = tuple(reference)  # one digit at a time, with a pause after each
         extra = self.digits(lang, "callback.reference", slow) + self.digits(lang, "callback.reference.again", slow)
         if first:
+            node = self.flow.nodes[node_id]
+            after = "callback.next.helpline" if getattr(node, "purpose", "") == "helpline" else "callback.next"
             extra = (self.engine.say(lang, "callback.booked"),) + extra
-            extra += (self.engine.say(lang, "callback.next"), self.engine.say(lang, "callback.wait"))
+            extra += (self.engine.say(lang, after), self.engine.say(lang, "callback.wait"))
         return self._question(self.menus(node_id)[DONE], state, preface, extra)
 
     def answer_done(

@@ -27,6 +27,7 @@ OPEN_STATUSES = (NEW, IN_PROGRESS)
 HELPLINE = "helpline"
 LIAISON = "liaison"
 PURPOSES = (HELPLINE, LIAISON)
+PURPOSE_LABELS = {HELPLINE: "helpline callback", LIAISON: "victim liaison officer"}
 
 # What happened when a caseworker rang: one row per attempt, kept.
 ANSWERED = "answered"
@@ -35,6 +36,13 @@ VOICEMAIL_LEFT = "voicemail_left"
 WRONG_NUMBER = "wrong_number"
 NOT_SAFE_TO_TALK = "not_safe_to_talk"
 OUTCOMES = (ANSWERED, NO_ANSWER, VOICEMAIL_LEFT, WRONG_NUMBER, NOT_SAFE_TO_TALK)
+OUTCOME_LABELS = {
+    ANSWERED: "answered",
+    NO_ANSWER: "no answer",
+    VOICEMAIL_LEFT: "voicemail left",
+    WRONG_NUMBER: "wrong number",
+    NOT_SAFE_TO_TALK: "not safe to talk",
+}
 # Attempts that count towards closing a request as "could not reach" (the caller was not spoken to).
 FAILED_OUTCOMES = (NO_ANSWER, VOICEMAIL_LEFT, WRONG_NUMBER, NOT_SAFE_TO_TALK)
 

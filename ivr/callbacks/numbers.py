@@ -67,6 +67,21 @@ def check_keyed(keyed: str) -> CallbackNumber | str:
     return _check(text, region)
 
 
+# Relay UK: a textphone or app user keys 18001 (or 18002 from a phone to reach a text user)
+# before the number, and the call goes through a relay assistant who types and speaks.
+RELAY_PREFIXES = ("18001", "18002")
+
+
+def split_relay(keyed: str) -> tuple[bool, str]:
+    """(True, the number after it) when a whole number was keyed with a Relay UK prefix in front."""
+    keyed = keyed.strip()
+    for prefix in RELAY_PREFIXES:
+        # The prefix alone or a short number after it is not a relay call: let the usual checks refuse it.
+        if keyed.startswith(prefix) and len(keyed) - len(prefix) >= 10:
+            return True, keyed[len(prefix) :]
+    return False, keyed
+
+
 def from_caller_id(caller: str | None) -> CallbackNumber | None:
     """The caller's own number from Twilio's `From`, if it is one we could call back."""
     caller = (caller or "").strip()

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from .. import dryrun, journey, metrics, silence
+from .. import dryrun, journey, line_calendar, metrics, silence
 from ..engine import CallState
 from ..flow import model
 from ..signature import require_twilio_signature, twilio_params
@@ -129,7 +129,18 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
             callbacks.drop_draft(call_sid)
             count("limited")
             return booking.failed(node_id, state, now, "callback.limit")
-        made, created = callbacks.book(call_sid, state.language, answers.number, answers.safety, now, caller)
+        node = booking.flow.nodes[node_id]
+        made, created = callbacks.book(
+            call_sid,
+            state.language,
+            answers.number,
+            answers.safety,
+            now,
+            caller,
+            due_at=due(booking.flow, now),
+            purpose=node.purpose,
+            relay=answers.relay,
+        )
         if created:
             count("booked")
             log.info("callback booked for call %s", call_sid[:10])  # never the reference: it opens the request
@@ -140,6 +151,15 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
     elif outcome.draft != draft:
         callbacks.save_draft(call_sid, outcome.draft.as_dict(), now)
     return outcome.reply
+
+
+def due(flow, now):
+    """The end of the N-th working day after `now` (settings.callbacks.working_days) by the helpline's
+    calendar: weekly hours, bank holidays, and an admin's closures and extra days."""
+    hours = line_calendar.helpline_hours(flow)
+    if hours is None:
+        return None
+    return line_calendar.due_at(hours, now, flow.settings.callback_working_days)
 
 
 def calling_number() -> str | None:

@@ -14,7 +14,7 @@ import phonenumbers
 
 from . import model
 from .placeholders import placeholder
-from .targets import check_targets, did_you_mean, nearest
+from .targets import as_meant, check_targets, did_you_mean, nearest
 from .yamlfile import Problem
 
 MAX_CHOICES = 4
@@ -109,9 +109,11 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
     def setting_line(*path):
         return doc.line("settings", *path) if doc else 1
 
+    # Unknown targets, entry, person route, reachability: one message a mistake. The checks after it see
+    # each misspelt target as the node it most likely means, so they do not report it again in other words.
+    flow = as_meant(flow, check_targets(flow, context, at))
     s = flow.settings
     nodes = flow.nodes
-    check_targets(flow, context, at)  # unknown targets, entry, person route, reachability: one message a mistake
     _check_numbers(flow, at, setting_line)
 
     def node_line(node, key):
@@ -143,6 +145,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
     _check_no_hang_up(flow, at, setting_line)
     _check_prompts(flow, context, problems)
     _check_key_guide(flow, context, problems)
+    _check_working_days(flow, context, problems)
     return _without_knock_ons(problems, context)
 
 
@@ -151,6 +154,42 @@ def _without_knock_ons(problems: list[Problem], context: dict) -> list[Problem]:
     (a choice whose key could not be read is not also "out of order")."""
     loaded = {(p.file, p.line) for p in context.get("loaded", ()) if p.severity == "error"}
     return [p for p in problems if (p.file, p.line) not in loaded]
+
+
+# How each language says "N working days" (digits or words), so the caller hears the figure
+# the due dates use (settings.callbacks.working_days). Welsh mutates "diwrnod" after "dau".
+_NUMBER_WORDS = {
+    "en": ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    "cy": ("", "un", "dau", "tri", "pedwar", "pum|pump", "chwe|chwech", "saith", "wyth", "naw", "deg"),
+}
+_WORKING_DAYS = {"en": r"\b({n})\s+working\s+days?\b", "cy": r"\b({n})\s+n?d{{1,2}}iwrnod\s+gwaith\b"}
+WORKING_DAYS_PROMPTS = ("callback.next", "callback.next.helpline")
+
+
+def _check_working_days(flow: model.Flow, context: dict, problems: list[Problem]):
+    """What the caller is told at booking names the same number of working days the due date uses."""
+    if not any(isinstance(node, model.Callback) for node in flow.nodes.values()):
+        return
+    n = flow.settings.callback_working_days
+    lines = context.get("prompt_lines", {})
+    prompt_dir = context.get("prompt_dir")
+    for code, texts in flow.prompts.texts.items():
+        base = code.split("-")[0].lower()
+        if base not in _WORKING_DAYS:
+            continue
+        pattern = re.compile(_WORKING_DAYS[base].format(n=f"{n}|{_NUMBER_WORDS[base][n]}"), re.IGNORECASE)
+        for prompt_id in WORKING_DAYS_PROMPTS:
+            if prompt_id in texts and not pattern.search(texts[prompt_id]):
+                default = (f"{prompt_dir}/{code}.yaml" if prompt_dir else f"prompts/{code}.yaml", 1)
+                pfile, pline = lines.get((code, prompt_id), default)
+                problems.append(
+                    Problem(
+                        pfile,
+                        pline,
+                        f"prompt {prompt_id!r} ({code}) must tell the caller {n} working day(s), the figure "
+                        f"settings.callbacks.working_days gives the due date; say it in the words",
+                    )
+                )
 
 
 def _check_numbers(flow, at, setting_line):

@@ -26,7 +26,7 @@ NODE_KINDS: dict[str, tuple[frozenset, frozenset]] = {
     "language": (frozenset({"prompts", "choices", "next"}), frozenset()),
     "hours": (frozenset({"hours", "open", "closed"}), frozenset()),
     "transfer": (frozenset({"number", "prompts", "on_fail", "after"}), frozenset()),
-    "callback": (frozenset({"prompts", "done", "fail"}), frozenset()),
+    "callback": (frozenset({"prompts", "done", "fail"}), frozenset({"purpose"})),
     "goodbye": (frozenset({"prompts"}), frozenset()),
 }
 CHOICE_KEYS = {
@@ -45,9 +45,11 @@ SETTINGS_KEYS = frozenset(
         "routes",
         "numbers",
         "hours",
+        "callbacks",
         "silence_ends_call",
     }
 )
+CALLBACK_PURPOSES = ("liaison", "helpline")
 LANGUAGE_KEYS = frozenset({"say_voice", "speech_language", "espeak_voice"})
 NUMBER_KEYS = frozenset({"e164", "spoken", "status"})
 NUMBER_STATUSES = ("verify before going live", "verified")
@@ -100,6 +102,12 @@ class _Reader:
     def text(self, value, path, what, default="") -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
+        if isinstance(value, dict | list):  # `Hello {name}` or `[Note] ...`: braces and brackets mean something in YAML
+            self.problem(
+                path,
+                f"{what} must be words, but {{ }} or [ ] made it a YAML {'list' if isinstance(value, list) else 'mapping'}; put the words in double quotes",
+            )
+            return default
         self.problem(path, f"{what} must be non-empty text")
         return default
 
@@ -127,7 +135,7 @@ class _Reader:
 def _read_settings(r: _Reader, raw) -> model.Settings:
     path = ("settings",)
     s = r.mapping(raw, path, "settings")
-    r.keys(s, path, SETTINGS_KEYS, SETTINGS_KEYS - {"routes", "silence_ends_call"}, "settings")
+    r.keys(s, path, SETTINGS_KEYS, SETTINGS_KEYS - {"routes", "callbacks", "silence_ends_call"}, "settings")
 
     languages = {}
     for code, spec in r.mapping(s.get("languages", {}), path + ("languages",), "settings.languages").items():
@@ -233,6 +241,12 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
     for name, spec in r.mapping(s.get("hours", {}), path + ("hours",), "settings.hours").items():
         hours[name] = _read_hours(r, name, spec, path + ("hours", name))
 
+    callbacks = r.mapping(s.get("callbacks", {}), path + ("callbacks",), "settings.callbacks")
+    r.keys(callbacks, path + ("callbacks",), {"working_days"}, set(), "settings.callbacks")
+    working_days = r.integer(
+        callbacks.get("working_days", 2), path + ("callbacks", "working_days"), "callbacks.working_days", 1, 10, 2
+    )
+
     return model.Settings(
         entry=str(s.get("entry", "")),
         default_language=str(default_language),
@@ -250,6 +264,7 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
         person_route=str(routes.get("person", "")),
         numbers=MappingProxyType(numbers),
         hours=MappingProxyType(hours),
+        callback_working_days=working_days,
     )
 
 
@@ -330,7 +345,11 @@ def _read_node(r: _Reader, node_id, spec) -> model.Node | None:
             node_id, line, str(spec.get("number", "")), prompts("prompts"), target("on_fail"), target("after")
         )
     if kind == "callback":
-        return model.Callback(node_id, line, prompts("prompts"), target("done"), target("fail"))
+        purpose = spec.get("purpose", "liaison")
+        if purpose not in CALLBACK_PURPOSES:
+            r.problem(path + ("purpose",), f"node {node_id!r}: purpose must be one of: {', '.join(CALLBACK_PURPOSES)}")
+            purpose = "liaison"
+        return model.Callback(node_id, line, prompts("prompts"), target("done"), target("fail"), purpose)
 
     choices = []
     raw_choices = spec.get("choices", [])
@@ -392,6 +411,14 @@ def read_prompts(prompt_dir: Path, languages, base: Path) -> tuple[model.Prompts
                     f"prompt id {prompt_id!r} must be lower case letters, digits, dots and underscores",
                 )
             texts[code][prompt_id] = r.text(text, ("prompts", prompt_id), f"prompt {prompt_id!r} ({code})", "")
+            comment = doc.comments.get(("prompts", prompt_id))
+            if comment and isinstance(text, str):
+                r.problem(
+                    ("prompts", prompt_id),
+                    f"prompt {prompt_id!r} ({code}): callers hear only {text.strip()!r}; an unquoted ' #' starts a "
+                    f"YAML comment, so {comment!r} is not said. If it is part of the words, put them all in double quotes",
+                    "warning",
+                )
             lines[(code, prompt_id)] = (doc.file, doc.line("prompts", prompt_id))
         for word_id, phrases in r.mapping(data.get("words", {}), ("words",), "words").items():
             if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):

@@ -79,6 +79,8 @@ class Settings:
     person_route: str
     numbers: MappingProxyType  # name -> PhoneNumber
     hours: MappingProxyType  # name -> OpeningHours
+    # A callback is due this many working days after booking; callback.next says the same figure.
+    callback_working_days: int = 2
     # Seconds with no key or word after which a call ends kindly (caller rule 12).
     silence_end_normal: int = 300
     silence_end_more_time: int = 600
@@ -228,6 +230,7 @@ CALLBACK_PROMPTS = (
     "callback.reference",
     "callback.reference.again",
     "callback.next",
+    "callback.next.helpline",
     "callback.wait",
     "callback.done.reference",
     "callback.done.finish",
@@ -244,6 +247,9 @@ class Callback(Node):
     prompts: tuple[str, ...] = ()
     done: str = ""
     fail: str = ""
+    # Who rings back: "liaison" (a victim liaison officer) or "helpline" (offered when the helpline
+    # is closed or busy); recorded with the booking, and it chooses what the caller is told next.
+    purpose: str = "liaison"
     kind = "callback"
     uses = CALLBACK_PROMPTS  # said by the booking's own questions
 

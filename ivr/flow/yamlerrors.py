@@ -42,10 +42,29 @@ def _above_with_indent(lines: list[str], index: int, fits) -> int | None:
     return None
 
 
+_BLOCK_TEXT = re.compile(r":\s*[>|][-+]?\s*(#.*)?$")  # "callback.about: >-": the words follow, indented
+
+
 def _needs_colon(lines: list[str], index: int) -> tuple[int, str]:
-    words = lines[index].strip().split(None, 1)
+    """A line with no colon where a name was expected: words that slipped out of the text above, or a name."""
+    text = lines[index].strip()
+    above = _previous(lines, index)
+    while above is not None and ":" not in lines[above]:
+        above = _previous(lines, above)  # the other lines of the same words
+    if above is not None and _BLOCK_TEXT.search(lines[above]):
+        name = lines[above].split(":", 1)[0].strip()
+        return index + 1, (
+            f"these words are not indented under {name!r}, so they read as a new name; indent them "
+            f"{_spaces(_indent(lines[above]) + 2)}, like the other lines of its words"
+        )
+    words = text.split(None, 1)
+    if len(text.split()) > 2:
+        return index + 1, (
+            f"{text[:40]!r}... has no name and colon before it: if these words belong to the line above, indent them "
+            "under it; if they start something new, write its name, a colon and a space first"
+        )
     hint = f"{words[0]}: {words[1]}" if len(words) == 2 else f"{words[0]}:"
-    return index + 1, f"{lines[index].strip()!r} needs a colon after its name; write it as {hint!r}"
+    return index + 1, f"{text!r} needs a colon after its name; write it as {hint!r}"
 
 
 def _open_quote(lines: list[str], first: int, last: int) -> tuple[int, str] | None:
@@ -156,7 +175,18 @@ def explain(exc: MarkedYAMLError, text: str) -> tuple[int, str]:
                 "a list item ('- ...') cannot go among 'name: value' lines; indent it under a name that ends "
                 "with a colon, or write it as 'name: value'"
             )
+        value = here.split(": ", 1)[-1].strip()
+        if found == "<scalar>" and value[:1] in "{[":
+            return at + 1, (
+                f"words that start with {value[0]} are read as a YAML {'list' if value[0] == '[' else 'mapping'}; "
+                "put the words in double quotes"
+            )
         if found == "<scalar>" and re.search(r"['\"]", here[:column]):
+            if value.startswith('"'):
+                return at + 1, (
+                    'the words end early at a " inside them; inside "..." write \\" for a quote mark, '
+                    "or put the words in single quotes instead"
+                )
             return at + 1, (
                 "the words go on after a closing quote mark; inside '...' write an apostrophe twice (''), "
                 "or put the words in double quotes instead"
@@ -189,6 +219,12 @@ def explain(exc: MarkedYAMLError, text: str) -> tuple[int, str]:
                 f"this line is indented {_spaces(_indent(here))}, which lines up with no line above; indent it {ways}",
             )
         return at + 1, "this line does not fit with the lines above it; check its indentation and its colon"
+
+    if problem == "sequence entries are not allowed here":
+        return at + 1, (
+            "a '- ' here starts a list item, which cannot follow a name on the same line; put the words in double "
+            "quotes, or put each list item on its own line below, indented"
+        )
 
     what = problem or context or "the YAML cannot be read"
     return at + 1, f"the YAML here cannot be read ({what}); check the indentation, colons and quotes on this line"

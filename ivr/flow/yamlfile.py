@@ -52,6 +52,9 @@ class Document:
     file: str
     data: object
     lines: dict[tuple, int]
+    # The comment written after a value on its own line ("goodbye: Bye. # reviewed"), by the value's path:
+    # in words, an unquoted " #" starts one, and what follows is never said.
+    comments: dict[tuple, str] = field(default_factory=dict)
 
     def line(self, *path) -> int:
         """The line of `path`, or of its nearest parent that has one."""
@@ -62,7 +65,16 @@ class Document:
         return 1
 
 
-def _plain(node, path, lines):
+def _inline_comment(node, key, line) -> str | None:
+    """The comment after `key`'s value when it starts on the value's own line (1-based `line`)."""
+    tokens = node.ca.items.get(key) or ()
+    token = tokens[2] if len(tokens) > 2 else None
+    if token is None or getattr(token, "start_mark", None) is None or token.start_mark.line + 1 != line:
+        return None
+    return token.value.strip()
+
+
+def _plain(node, path, lines, comments):
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
@@ -71,7 +83,10 @@ def _plain(node, path, lines):
                 lines[path + (key_text,)] = node.lc.key(key)[0] + 1
             except (KeyError, TypeError):
                 lines[path + (key_text,)] = node.lc.line + 1
-            out[key_text] = _plain(value, path + (key_text,), lines)
+            comment = _inline_comment(node, key, lines[path + (key_text,)])
+            if comment:
+                comments[path + (key_text,)] = comment
+            out[key_text] = _plain(value, path + (key_text,), lines, comments)
         return out
     if isinstance(node, CommentedSeq):
         out = []
@@ -80,7 +95,7 @@ def _plain(node, path, lines):
                 lines[path + (index,)] = node.lc.item(index)[0] + 1
             except (KeyError, TypeError):
                 lines[path + (index,)] = node.lc.line + 1
-            out.append(_plain(value, path + (index,), lines))
+            out.append(_plain(value, path + (index,), lines, comments))
         return out
     if isinstance(node, dt.datetime):
         return node
@@ -104,7 +119,9 @@ def load_text(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     except Exception as exc:  # ruamel raises a few unmarked errors too
         return None, [Problem(file, 1, f"the file cannot be read as YAML ({exc}); check its indentation and quotes")]
     lines: dict[tuple, int] = {}
-    return Document(file, _plain(raw, (), lines), lines), []
+    comments: dict[tuple, str] = {}
+    data = _plain(raw, (), lines, comments)
+    return Document(file, data, lines, comments), []
 
 
 def load_file(path, file: str | None = None) -> tuple[Document | None, list[Problem]]:

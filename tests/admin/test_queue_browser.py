@@ -115,6 +115,7 @@ def test_assign_to_me_filters_overdue_and_a_lost_race(server, page):  # noqa: F8
     assert axe_violations(page) == []
     page.get_by_role("link", name="Back to the queue").click()
     page.get_by_role("navigation", name="Which requests").get_by_role("link", name="Assigned to me").click()
+    page.wait_for_url("**show=mine**")
     links = page.locator("#requests").get_by_role("link").all_inner_texts()
     assert [link.split()[0] for link in links] == [overdue.reference]
 

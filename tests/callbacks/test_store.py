@@ -217,7 +217,7 @@ def test_the_cli_lists_json_shows_and_marks_done(app, store, runner, database_ur
     made, _ = store.book(sid(11), "en-GB", MOBILE, SAFETY, OPEN)
     monkeypatch.setenv("IVR_DATABASE_URL", database_url)
     monkeypatch.setenv("IVR_DATA_KEY", data_key)
-    listed = runner.invoke(main, ["callbacks", "list", "--json"])
+    listed = runner.invoke(main, ["callbacks", "list", "--json", "--show-numbers", "--operator", "Sam Ops"])
     assert listed.exit_code == 0, listed.output
     [item] = json.loads(listed.output)
     assert {k: item[k] for k in ("call_sid", "number", "status", "reference")} == {
@@ -228,7 +228,7 @@ def test_the_cli_lists_json_shows_and_marks_done(app, store, runner, database_ur
     }
     assert dt.datetime.fromisoformat(item["created_at"]) == OPEN
     table = runner.invoke(main, ["callbacks", "list", "--status", "new"])
-    assert made.reference in table.output and MOBILE in table.output
+    assert made.reference in table.output and MOBILE not in table.output and "+44*******456" in table.output
     shown = runner.invoke(main, ["callbacks", "show", made.reference])
     assert shown.exit_code == 0 and "voicemail safe:     no" in shown.output
     done = runner.invoke(main, ["callbacks", "done", made.reference, "--note", "spoke to them"])

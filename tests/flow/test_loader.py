@@ -9,7 +9,10 @@ from ivr.flow import model
 from ivr.flow.checks import check_flow
 from ivr.flow.loader import load_flow, read_flow
 
-SETTINGS_ALLOWED = "default_language, entry, hours, keys, languages, numbers, retries, routes, silence_ends_call, speech_rate, timeouts"
+SETTINGS_ALLOWED = (
+    "callbacks, default_language, entry, hours, keys, languages, numbers, retries, routes, silence_ends_call, "
+    "speech_rate, timeouts"
+)
 
 
 def all_problems(files):

@@ -270,6 +270,84 @@ YAML_MISTAKES = [
 ]
 
 
+# The same in a prompts file, where the words are.
+PROMPT_YAML_MISTAKES = [
+    pytest.param(
+        "  info.text: Words for info text in en-GB.\n",
+        "  info.text: >-\n    Words for info text\n  in en-GB.\n",
+        "  in en-GB.",
+        "these words are not indented under 'info.text', so they read as a new name; indent them 4 spaces, like "
+        "the other lines of its words",
+        id="folded-words-not-indented",
+    ),
+    pytest.param(
+        "  info.text: Words for info text in en-GB.\n",
+        "  info.text: Words for info text\n  and more words in en-GB.\n",
+        "  and more words",
+        "'and more words in en-GB.'... has no name and colon before it: if these words belong to the line above, "
+        "indent them under it; if they start something new, write its name, a colon and a space first",
+        id="words-with-no-name",
+    ),
+    pytest.param(
+        "  info.text: Words for info text in en-GB.\n",
+        '  info.text: "Press "1" now"\n',
+        "info.text:",
+        'the words end early at a " inside them; inside "..." write \\" for a quote mark, or put the words in '
+        "single quotes instead",
+        id="double-quote-inside-double-quotes",
+    ),
+    pytest.param(
+        "  info.text: Words for info text in en-GB.\n",
+        "  info.text: - Words\n",
+        "info.text:",
+        "a '- ' here starts a list item, which cannot follow a name on the same line; put the words in double "
+        "quotes, or put each list item on its own line below, indented",
+        id="dash-first",
+    ),
+    pytest.param(
+        "  info.text: Words for info text in en-GB.\n",
+        "  info.text: {name} words\n",
+        "info.text:",
+        "words that start with { are read as a YAML mapping; put the words in double quotes",
+        id="brace-first",
+    ),
+    pytest.param(
+        "  info.text: Words for info text in en-GB.\n",
+        "  info.text: [Note] words\n",
+        "info.text:",
+        "words that start with [ are read as a YAML list; put the words in double quotes",
+        id="bracket-first",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "marker", "message"), PROMPT_YAML_MISTAKES)
+def test_prompt_file_yaml_mistakes_in_plain_words_at_their_line(files, old, new, marker, message):
+    path = files.replace(old, new, files.prompts("en-GB"))
+    [problem] = errors(files)
+    assert problem == f"{path}:{files.line_of(marker, path)}: {message}"
+
+
+def test_a_hash_in_unquoted_words_warns_that_the_rest_is_not_said(files):
+    path = files.replace(
+        "  info.text: Words for info text in en-GB.\n", "  info.text: Call us on #1 now\n", files.prompts("en-GB")
+    )
+    [problem] = all_problems(files)
+    assert (problem.severity, str(problem)) == (
+        "warning",
+        f"{path}:{files.line_of('info.text:', path)}: warning: prompt 'info.text' (en-GB): callers hear only "
+        "'Call us on'; an unquoted ' #' starts a YAML comment, so '#1 now' is not said. If it is part of the words, "
+        "put them all in double quotes",
+    )
+
+
+def test_quoted_hash_is_words(files):
+    files.replace(
+        "  info.text: Words for info text in en-GB.\n", '  info.text: "Press # to go back"\n', files.prompts("en-GB")
+    )
+    assert all_problems(files) == []
+
+
 @pytest.mark.parametrize(("old", "new", "marker", "message"), YAML_MISTAKES)
 def test_yaml_mistakes_in_plain_words_at_their_line(files, old, new, marker, message):
     files.replace(old, new)
@@ -296,3 +374,16 @@ def test_ivr_check_prints_file_line_messages_and_exits_1(runner, files):
         "apostrophe twice (''), or put the words in double quotes instead",
         "2 error(s): the line will not start until they are fixed.",
     ]
+
+
+def test_a_misspelt_target_is_not_reported_again_by_the_key_rules(tmp_path):
+    """On the shipped tree, "go back to the main menu" is key # going to main: misspelt, it is one message each."""
+    from ivr.cli import check_problems
+
+    from ..helpers.shipped import shipped_copy
+
+    path = shipped_copy(tmp_path, ("        goto: main\n", "        goto: mian\n"))
+    _, problems = check_problems(str(path))
+    found = [p.message for p in problems if p.severity == "error"]
+    assert found and all(m.endswith(" goes to unknown node 'mian'; did you mean 'main'?") for m in found), found
+    assert len(found) == path.read_text().count("goto: mian")

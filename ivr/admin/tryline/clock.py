@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from ... import line_calendar
 from ...flow import model
+from ...line_calendar import helpline_hours
 
 HOURS = ("open", "closed", "holiday")
 STEP = dt.timedelta(minutes=30)
@@ -21,18 +22,6 @@ SEARCH = dt.timedelta(days=21)
 
 class NoSuchTime(Exception):
     """No moment in the search window gives what was asked (e.g. no bank holiday listed ahead)."""
-
-
-def helpline_hours(flow: model.Flow) -> model.OpeningHours | None:
-    """The opening hours that decide whether a caller reaches a person (the person route's)."""
-    node = flow.nodes.get(flow.settings.person_route)
-    seen = set()
-    while isinstance(node, model.HoursBranch) and node.id not in seen:
-        seen.add(node.id)
-        if node.hours in flow.settings.hours:
-            return flow.settings.hours[node.hours]
-        node = flow.nodes.get(node.open)
-    return next(iter(flow.settings.hours.values()), None)
 
 
 def moment(flow: model.Flow, want: str, after: dt.datetime) -> dt.datetime:
