@@ -72,7 +72,7 @@ def test_render_list_and_say_follow_the_published_words(runner, database, tmp_pa
     assert "words from the database (1 published prompt(s) over the files)" in listing.output
     result = runner.invoke(main, ["prompts", "render"])
     assert result.exit_code == 0, result.output
-    assert "2 rendered, 10 already there" in result.output
+    assert "2 rendered, 14 already there" in result.output
     engine = create_engine(database)
     with Session(engine) as session:
         assert len(session.scalars(select(AudioClip.name)).all()) == 2  # shared with every server

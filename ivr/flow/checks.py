@@ -14,7 +14,7 @@ import phonenumbers
 
 from . import model
 from .placeholders import placeholder
-from .targets import check_targets, did_you_mean, nearest
+from .targets import as_meant, check_targets, did_you_mean, nearest
 from .yamlfile import Problem
 
 MAX_CHOICES = 4
@@ -115,9 +115,11 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
     def setting_line(*path):
         return doc.line("settings", *path) if doc else 1
 
+    # Unknown targets, entry, person route, reachability: one message a mistake. The checks after it see
+    # each misspelt target as the node it most likely means, so they do not report it again in other words.
+    flow = as_meant(flow, check_targets(flow, context, at))
     s = flow.settings
     nodes = flow.nodes
-    check_targets(flow, context, at)  # unknown targets, entry, person route, reachability: one message a mistake
     _check_numbers(flow, at, setting_line)
 
     def node_line(node, key):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 from collections import deque
+from dataclasses import replace
+from types import MappingProxyType
 
 from . import model
 
@@ -19,8 +21,8 @@ TARGET_KEYS = ("goto", "next", "back", "open", "closed", "on_fail", "after", "do
 
 
 def nearest(word: str, options) -> str | None:
-    """The option `word` most likely misspells (difflib's ratio of at least 0.6), or None."""
-    found = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
+    """The option `word` most likely misspells (difflib's ratio of at least 0.7), or None."""
+    found = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.7)
     return found[0] if found else None
 
 
@@ -43,8 +45,11 @@ def _links(spec, path=()):
             yield from _links(item, path + (index,))
 
 
-def check_targets(flow: model.Flow, context: dict, at) -> None:
-    """Report unknown targets (at their own line), an unknown entry or person route, and unreachable nodes."""
+def check_targets(flow: model.Flow, context: dict, at) -> dict[str, str]:
+    """Report unknown targets (at their own line), an unknown entry or person route, and unreachable nodes.
+
+    Returns what each unknown name most likely means ({"prisn": "prison"}), for `as_meant`.
+    """
     doc = context.get("doc")
     raw_nodes = doc.data.get("nodes") if doc and isinstance(doc.data, dict) else None
     raw_nodes = raw_nodes if isinstance(raw_nodes, dict) else {}
@@ -94,6 +99,7 @@ def check_targets(flow: model.Flow, context: dict, at) -> None:
         at(line_of("settings", *path), f"settings.{name} {node_id!r} is not a node; {fix}")
         if guess:
             starts.append(guess)
+            guesses.setdefault(node_id, guess)
         elif name == "entry":
             starts = None  # nothing can be said about what callers reach
             break
@@ -140,12 +146,41 @@ def check_targets(flow: model.Flow, context: dict, at) -> None:
         else:
             hint = f"known nodes: {', '.join(sorted(nodes))}"
         at(line, f"{label} goes to unknown node {target!r}; {hint}")
+    meant = {target: guess for target, guess in guesses.items() if guess}
     if lone:
-        return
+        meant[unmatched[0][1]] = parts[0][0]
+        return meant
     for root, behind in parts:
         node = nodes[root]
         nor = f" (nor can {', '.join(behind)}, which only it leads to)" if behind else ""
         at(node.line, f"{node.kind} {root!r} cannot be reached from {s.entry!r}{nor}; link to it or remove it")
+    return meant
+
+
+def as_meant(flow: model.Flow, meant: dict[str, str]) -> model.Flow:
+    """The flow with each misspelt target read as the node it most likely means, so that the checks after
+    `check_targets` judge what the author meant and do not report the misspelling again in other words."""
+    if not meant:
+        return flow
+
+    def fixed(node):
+        changes = {
+            key: meant[getattr(node, key)]
+            for key in TARGET_KEYS
+            if isinstance(getattr(node, key, None), str) and getattr(node, key) in meant
+        }
+        if isinstance(node, model.Menu):
+            changes["choices"] = tuple(replace(c, goto=meant[c.goto]) if c.goto in meant else c for c in node.choices)
+        return replace(node, **changes) if changes else node
+
+    nodes = MappingProxyType({node_id: fixed(node) for node_id, node in flow.nodes.items()})
+    settings = flow.settings
+    settings = replace(
+        settings,
+        entry=meant.get(settings.entry, settings.entry),
+        person_route=meant.get(settings.person_route, settings.person_route),
+    )
+    return replace(flow, nodes=nodes, settings=settings)
 
 
 def _reach(starts, graph) -> set[str]:

@@ -374,3 +374,16 @@ def test_ivr_check_prints_file_line_messages_and_exits_1(runner, files):
         "apostrophe twice (''), or put the words in double quotes instead",
         "2 error(s): the line will not start until they are fixed.",
     ]
+
+
+def test_a_misspelt_target_is_not_reported_again_by_the_key_rules(tmp_path):
+    """On the shipped tree, "go back to the main menu" is key # going to main: misspelt, it is one message each."""
+    from ivr.cli import check_problems
+
+    from ..helpers.shipped import shipped_copy
+
+    path = shipped_copy(tmp_path, ("        goto: main\n", "        goto: mian\n"))
+    _, problems = check_problems(str(path))
+    found = [p.message for p in problems if p.severity == "error"]
+    assert found and all(m.endswith(" goes to unknown node 'mian'; did you mean 'main'?") for m in found), found
+    assert len(found) == path.read_text().count("goto: mian")
