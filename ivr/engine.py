@@ -101,10 +101,14 @@ class Redirect:
 
 @dataclass(frozen=True)
 class Dial:
+    """Put the caller through. `whisper`: the answering person first hears the call's language
+    (the line's whisper webhook for this node), before the two are connected."""
+
     node: str
     state: CallState
     number: str
     timeout: int
+    whisper: bool = False
 
 
 @dataclass(frozen=True)
@@ -267,8 +271,7 @@ class Engine:
             gather = Gather(node.id, state.fresh(), words, 1, False, (), False)
             steps = (gather, Redirect("node", node.next, state.fresh()))
         elif isinstance(node, model.LanguageMenu):
-            words = said + tuple(self.say(self.settings.default_language, p) for p in node.prompts)
-            words += tuple(self.choice_line(c.language, c.prompt, c.key) for c in node.choices)
+            words = said + self.greeting(node)
             listens = self.listens(state.language)
             hints = tuple(w for c in node.choices for w in self._words(c.language, c.prompt)) if listens else ()
             gather = Gather(node.id, state, words, self.timeout(state), listens, hints, True)
@@ -276,7 +279,8 @@ class Engine:
         elif isinstance(node, model.Transfer):
             number = self.settings.numbers[node.number]
             words = said + tuple(self.say(lang, p) for p in node.prompts)
-            dial = Dial(node.id, state.fresh(), number.e164, self.settings.timeout_dial)
+            whisper = lang != self.settings.default_language  # the helpline is told the call is in Welsh
+            dial = Dial(node.id, state.fresh(), number.e164, self.settings.timeout_dial, whisper)
             steps = (Speak(words), dial)
         elif isinstance(node, model.Goodbye):
             steps = (Speak(said + tuple(self.say(lang, p) for p in node.prompts)), Hangup())
@@ -290,6 +294,28 @@ class Engine:
         else:  # pragma: no cover - hours branches are resolved before rendering
             raise TypeError(f"cannot render {node.kind} node {node.id!r}")
         return Reply(steps, lang, state.more_time, node_id)
+
+    def greeting(self, node: model.LanguageMenu) -> tuple[Utterance, ...]:
+        """The language menu's words: each language's choice in turn, `first_language`'s first
+        (Welsh first where the Welsh Language Standards ask it); the greeting prompts, in the
+        default language, just before the default language's own choice."""
+        first = self.settings.first_language or self.settings.default_language
+        default = self.settings.default_language
+        words: tuple[Utterance, ...] = ()
+        greeted = False
+        for choice in sorted(node.choices, key=lambda c: c.language != first):
+            if choice.language == default and not greeted:
+                words += tuple(self.say(default, p) for p in node.prompts)
+                greeted = True
+            words += (self.choice_line(choice.language, choice.prompt, choice.key),)
+        if not greeted:
+            words = tuple(self.say(default, p) for p in node.prompts) + words
+        return words
+
+    def whisper(self, node_id: str, state: CallState) -> Reply:
+        """What the person who answers a transfer hears before the caller is connected: the
+        call's language ("A Welsh-speaking caller"). Never a hang-up: the call connects after it."""
+        return Reply((Speak((self.say(state.language, "transfer.whisper"),)),), state.language, False)
 
     def menu_gather(self, menu: model.Menu, state: CallState, said: tuple[Utterance, ...], brief=False) -> Gather:
         """Listen for a choice while saying `said`, then (unless `brief`) the intro, the count and the choices."""

@@ -260,6 +260,16 @@ def run_call(caller: Caller, entry_url: str, source, echo=click.echo, voice: Voi
                 number = spoken_text(verb)
                 out(f"LINE: [connecting you to {number}]")
                 outcome = source.dial_outcome()
+                if outcome == "completed":  # what the person who answers hears first (the call's language)
+                    for number_element in verb.iter("Number"):
+                        if number_element.get("url"):
+                            told = caller.post(number_element.get("url"))
+                            words = [
+                                spoken_text(e) if e.tag == "Say" else caller.words_of(e.text.strip()) or "[a clip]"
+                                for e in told
+                                if e.tag in ("Say", "Play")
+                            ]
+                            out(f"THEY HEAR: {' '.join(words)}")
                 out(f"LINE: [the transfer ended: {outcome}]")
                 if verb.get("action"):
                     next_url, extra = verb.get("action"), {"DialCallStatus": outcome}

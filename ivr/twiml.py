@@ -19,7 +19,13 @@ from .flow import model
 
 log = logging.getLogger(__name__)
 
-ROUTES = {"node": "/voice/node/", "input": "/voice/input/", "dial": "/voice/dial/", "callback": "/voice/callback/"}
+ROUTES = {
+    "node": "/voice/node/",
+    "input": "/voice/input/",
+    "dial": "/voice/dial/",
+    "callback": "/voice/callback/",
+    "whisper": "/voice/whisper/",
+}
 
 # (prompt id, language, slow) -> absolute URL of the clip, or None when there is none
 AudioLookup = Callable[[str, str, bool], "str | None"]
@@ -75,7 +81,10 @@ class TwimlRenderer:
                     timeout=step.timeout,
                     caller_id=caller_id or None,
                 )
-                dial.number(step.number)
+                if step.whisper:  # run on the answering side before the two are connected
+                    dial.number(step.number, url=self.url("whisper", step.node, step.state), method="POST")
+                else:
+                    dial.number(step.number)
                 response.append(dial)
             elif isinstance(step, e.Hangup):
                 response.hangup()

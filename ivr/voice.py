@@ -151,6 +151,13 @@ def dialled(node_id):
     return twiml(current.twiml.render(reply, caller_id(), silence.last_input(request.args, at, heard=False)))
 
 
+@bp.post("/whisper/<node_id>")
+def whisper(node_id):
+    """Said to the person who answers a transfer, before the caller is put through: the call's language."""
+    current, state, node_id = state_and_node(node_id)
+    return twiml(current.twiml.render(current.engine.whisper(node_id, state)))
+
+
 @bp.post("/fallback")
 def fallback():
     """The fixed answer of last resort (also what `ivr export-fallback` writes)."""

@@ -29,6 +29,7 @@ SYSTEM_PROMPTS = (
     "sys.silence.again",
     "sys.silence.person",
     "sys.silence.end",
+    "transfer.whisper",
     "sys.wrong_key",
     "sys.not_understood",
     "sys.wrong_key.person",
@@ -390,6 +391,14 @@ def _check_language(node: model.LanguageMenu, settings: model.Settings, at, doc=
         seen.add(choice.key)
         if choice.key != str(index):
             at(choice.line, f"language {node.id!r}: choice {index} uses key {choice.key}; use {index}")
+    first = settings.first_language or settings.default_language
+    if node.choices and first != node.choices[0].language and first in {c.language for c in node.choices}:
+        said_first = next(c for c in node.choices if c.language == first)
+        at(
+            said_first.line,
+            f"language {node.id!r}: settings.first_language is {first}, so its choice is said first; "
+            "list it first, with key 1, so the keys are said in order",
+        )
     missing = set(settings.languages) - {c.language for c in node.choices} - meant
     if missing:
         at(node.line, f"language {node.id!r} offers no way into {', '.join(sorted(missing))}; add a choice for it")

@@ -47,6 +47,7 @@ SETTINGS_KEYS = frozenset(
         "hours",
         "callbacks",
         "silence_ends_call",
+        "first_language",
     }
 )
 CALLBACK_PURPOSES = ("liaison", "helpline")
@@ -158,7 +159,13 @@ def _read_speech(r: _Reader, spec: dict, path, code: str) -> bool:
 def _read_settings(r: _Reader, raw) -> model.Settings:
     path = ("settings",)
     s = r.mapping(raw, path, "settings")
-    r.keys(s, path, SETTINGS_KEYS, SETTINGS_KEYS - {"routes", "callbacks", "silence_ends_call"}, "settings")
+    r.keys(
+        s,
+        path,
+        SETTINGS_KEYS,
+        SETTINGS_KEYS - {"routes", "callbacks", "silence_ends_call", "first_language"},
+        "settings",
+    )
 
     languages = {}
     for code, spec in r.mapping(s.get("languages", {}), path + ("languages",), "settings.languages").items():
@@ -181,6 +188,15 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
             f"default_language {default_language!r} is not one of settings.languages ({_allowed(languages)})"
             + did_you_mean(str(default_language), languages),
         )
+
+    # The language whose greeting is said first (Welsh Language Standards: Welsh first for Welsh public bodies).
+    first_language = s.get("first_language", "")
+    if "first_language" in s and first_language not in languages:
+        r.problem(
+            path + ("first_language",),
+            f"first_language {first_language!r} is not one of settings.languages ({_allowed(languages)})",
+        )
+        first_language = ""
 
     timeouts = r.mapping(s.get("timeouts", {}), path + ("timeouts",), "settings.timeouts")
     r.keys(
@@ -274,6 +290,7 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
     return model.Settings(
         entry=str(s.get("entry", "")),
         default_language=str(default_language),
+        first_language=str(first_language),
         languages=MappingProxyType(languages),
         timeout_normal=t_normal,
         timeout_more_time=t_more,

@@ -87,6 +87,8 @@ class Settings:
     hours: MappingProxyType  # name -> OpeningHours
     # A callback is due this many working days after booking; callback.next says the same figure.
     callback_working_days: int = 2
+    # The language whose greeting and choice are said first at the language menu ("" = default_language).
+    first_language: str = ""
     # Seconds with no key or word after which a call ends kindly (caller rule 12).
     silence_end_normal: int = 300
     silence_end_more_time: int = 600

@@ -10,7 +10,8 @@ from ivr.flow.checks import check_flow
 from ivr.flow.loader import load_flow, read_flow
 
 SETTINGS_ALLOWED = (
-    "callbacks, default_language, entry, hours, keys, languages, numbers, retries, routes, silence_ends_call, "
+    "callbacks, default_language, entry, first_language, hours, keys, languages, numbers, retries, routes, "
+    "silence_ends_call, "
     "speech_rate, timeouts"
 )
 
