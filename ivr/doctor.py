@@ -82,7 +82,7 @@ def check_flow_and_numbers(config) -> list[Finding]:
         tree = Finding(True, f"the call tree passes its checks ({len(flow.nodes)} nodes)")
     # The numbers are said one by one even when the tree has errors: a placeholder marked verified is one of them.
     findings = [tree, *check_numbers(flow)]
-    return findings if errors else findings + check_hours(flow, exceptions=admin_days(config))
+    return findings if errors else findings + check_hours(flow, exceptions=admin_days(config)) + check_speech(flow)
 
 
 def check_numbers(flow) -> list[Finding]:
@@ -100,6 +100,25 @@ def check_numbers(flow) -> list[Finding]:
                     False,
                     f"number {number.name} {number.e164} is marked {number.status!r}",
                     f'ring {number.spoken} yourself, then set its status to "verified" in flows.yaml',
+                )
+            )
+    return findings
+
+
+def check_speech(flow) -> list[Finding]:
+    """Each language: whether its menus take words as well as keys (flows.yaml `speech`)."""
+    findings = []
+    for code, language in flow.settings.languages.items():
+        if language.speech:
+            findings.append(
+                Finding(True, f"{code}: menus take keys and words (speech recognition in {language.speech_language})")
+            )
+        else:
+            findings.append(
+                Finding(
+                    True,
+                    f"{code}: menus take keys only (speech: false in flows.yaml); callers are never asked to speak. "
+                    f"Set speech: true only after a live call shows Twilio understands words in {language.speech_language}",
                 )
             )
     return findings

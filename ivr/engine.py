@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 from .flow import model
 
 MAX_COUNT = 9
+SPEECH_COMPANION = model.SPEECH_COMPANION
 
 
 @dataclass(frozen=True)
@@ -194,9 +195,22 @@ class Engine:
         return CallState.from_query(dict(parse_qsl(query[:400], keep_blank_values=True)), self.flow)
 
     # --- words ------------------------------------------------------------------
+    def listens(self, language: str) -> bool:
+        """Whether the line listens for words in `language` (its `speech` in flows.yaml), or keys only."""
+        spec = self.settings.languages.get(language)
+        return bool(spec and spec.speech)
+
     def say(self, language: str, *prompt_ids: str, joiner: str = " ") -> Utterance:
+        """Prompts said in one breath. A prompt's companion `<id>.speech` (words inviting the caller
+        to speak, "You can also say...") follows it only in a language the line listens in."""
         prompts = self.flow.prompts
         spoken_in = prompts.language_of(prompt_ids[0], language)
+        if self.listens(language):
+            prompt_ids = tuple(
+                part
+                for p in prompt_ids
+                for part in ((p, f"{p}{SPEECH_COMPANION}") if prompts.has(f"{p}{SPEECH_COMPANION}", language) else (p,))
+            )
         text = joiner.join(prompts.text(p, language) for p in prompt_ids)
         return Utterance(text, spoken_in, prompt_ids)
 
@@ -255,8 +269,9 @@ class Engine:
         elif isinstance(node, model.LanguageMenu):
             words = said + tuple(self.say(self.settings.default_language, p) for p in node.prompts)
             words += tuple(self.choice_line(c.language, c.prompt, c.key) for c in node.choices)
-            hints = tuple(w for c in node.choices for w in self._words(c.language, c.prompt))
-            gather = Gather(node.id, state, words, self.timeout(state), True, hints, True)
+            listens = self.listens(state.language)
+            hints = tuple(w for c in node.choices for w in self._words(c.language, c.prompt)) if listens else ()
+            gather = Gather(node.id, state, words, self.timeout(state), listens, hints, True)
             steps = (gather, Redirect("input", node.id, state))
         elif isinstance(node, model.Transfer):
             number = self.settings.numbers[node.number]
@@ -284,8 +299,9 @@ class Engine:
             words += tuple(self.say(lang, p) for p in menu.intro)
             words += (self.say(lang, f"sys.choices.{len(menu.choices)}"),)
             words += tuple(self.choice_line(lang, c.prompt, c.key) for c in menu.choices)
-        hints = tuple(phrase for phrase, _ in self._speech(menu, lang))
-        return Gather(menu.id, state, words, self.timeout(state), True, hints, True)
+        listens = self.listens(lang)
+        hints = tuple(phrase for phrase, _ in self._speech(menu, lang)) if listens else ()
+        return Gather(menu.id, state, words, self.timeout(state), listens, hints, True)
 
     # --- answers ----------------------------------------------------------------------
     def answer(

@@ -93,10 +93,12 @@ class TwimlRenderer:
             attrs["num_digits"] = step.num_digits
         if step.action_on_empty:
             attrs["action_on_empty_result"] = True
-        if step.speech:
+        if step.speech and language.speech:
             attrs.update(input="dtmf speech", language=language.speech_language, speech_timeout="auto")
             if step.hints:
                 attrs["hints"] = ", ".join(dict.fromkeys(step.hints))
+        else:  # keys only: no language for Twilio to refuse
+            attrs["input"] = "dtmf"
         gather = Gather(**attrs)
         for verb in self._speak(step.utterances, slow):
             gather.append(verb)

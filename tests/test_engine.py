@@ -115,7 +115,7 @@ def test_every_choice_can_be_said_in_both_languages(engine, flow, menu_id, langu
 
 def test_first_silence_warns_and_offers_more_time_only(engine):
     reply = engine.answer("main", state(), "", "", OPEN)
-    assert prompt_ids(reply) == ["sys.silence.first"]
+    assert prompt_ids(reply) == ["sys.silence.first", "sys.silence.first.speech"]  # English listens for words
     assert gather(reply).state.silences == 1
     assert "press 9" in utterances(reply)[0].text
 
@@ -148,7 +148,7 @@ def test_wrong_keys_are_counted_apart_from_silence(engine):
     assert prompt_ids(after_silences)[0] == "sys.wrong_key"
     assert gather(after_silences).state.wrong == 1  # two silences did not make this a third strike
     after_wrongs = engine.answer("main", state(wrong=2), "", "", OPEN)
-    assert prompt_ids(after_wrongs) == ["sys.silence.first"]  # two wrong keys did not make this a third silence
+    assert prompt_ids(after_wrongs)[0] == "sys.silence.first"  # two wrong keys did not make this a third silence
     assert gather(after_wrongs).state == state(wrong=2, silences=1)
 
 

@@ -10,4 +10,4 @@ def test_a_call_reaches_the_main_menu_in_english(caller):
 def test_a_call_reaches_the_main_menu_in_welsh(caller):
     answer = caller.to_main_menu("2")
     assert {s.get("language") for s in answer.says} == {"cy-GB"}
-    assert answer.gather.get("language") == "cy-GB"
+    assert answer.gather.get("input") == "dtmf"  # Welsh is keys only until Twilio is shown to understand it

@@ -93,8 +93,12 @@ def test_walk_every_node(app_for_walk, client, clock, node_id, language, now):
     for label, params in inputs_for(node):
         answer = go(caller, f"/voice/input/{node_id}?{query}", **params)
         check_twiml(app_for_walk, answer, f"{node_id} {label}")
-        if answer.gather is not None and answer.gather.get("input"):
+        if answer.gather is not None and "speech" in answer.gather.get("input", ""):
+            assert FLOW.settings.languages[language].speech
             assert answer.gather.get("language") == FLOW.settings.languages[language].speech_language
+        elif answer.gather is not None:  # keys only: nothing for Twilio to refuse
+            assert answer.gather.get("input") == "dtmf"
+            assert answer.gather.get("language") is None and answer.gather.get("hints") is None
     # A transfer: every way the call can end.
     dial = entered.find("Dial")
     if dial is not None:

@@ -149,8 +149,10 @@ class Booking:
         # Typing a number takes longer than pressing one key; relay operators type it.
         timeout = max(settings.timeout_more_time, 30) if state.more_time else max(settings.timeout_normal, 10)
         step = f"{node_id}/{NUMBER}"
+        listens = self.engine.listens(lang)
+        hints = NUMBER_HINTS if listens else ()
         gather = Gather(
-            step, state, said, timeout, True, NUMBER_HINTS, True, route="callback", num_digits=None, finish_on_key="#"
+            step, state, said, timeout, listens, hints, True, route="callback", num_digits=None, finish_on_key="#"
         )
         return Reply((gather, Redirect("callback", step, state)), lang, state.more_time)
 

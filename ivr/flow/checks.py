@@ -95,6 +95,12 @@ def used_prompts(flow: model.Flow) -> dict[str, list[model.Node]]:
                 used.setdefault(model.press_prompt(choice.key), []).append(menu)
     for prompt_id in SYSTEM_PROMPTS:
         used.setdefault(prompt_id, [])
+    # A prompt's "You can also say..." companion is said with it, where the line listens for words.
+    written = {pid for texts in flow.prompts.texts.values() for pid in texts}
+    for prompt_id in list(used):
+        companion = f"{prompt_id}{model.SPEECH_COMPANION}"
+        if companion in written:
+            used.setdefault(companion, used[prompt_id])
     return used
 
 
@@ -401,9 +407,19 @@ def guidance_stretch(flow: model.Flow, node_id: str, language: str) -> tuple[int
     while isinstance(node, (model.Guidance, model.Callback)) and node.id not in path:
         path.append(node.id)
         for prompt_id in node.prompts:
-            words += len(flow.prompts.texts.get(language, {}).get(prompt_id, "").split())
+            for said in said_with(flow, prompt_id, language):
+                words += len(flow.prompts.texts.get(language, {}).get(said, "").split())
         node = flow.nodes.get(node.next) if isinstance(node, model.Guidance) else None
     return words, path
+
+
+def said_with(flow: model.Flow, prompt_id: str, language: str) -> tuple[str, ...]:
+    """The prompt and, in a language the line listens for words in, its `.speech` companion."""
+    companion = f"{prompt_id}{model.SPEECH_COMPANION}"
+    spec = flow.settings.languages.get(language)
+    if spec is not None and spec.speech and flow.prompts.has(companion, language):
+        return (prompt_id, companion)
+    return (prompt_id,)
 
 
 def _check_spoken_lengths(flow: model.Flow, at):
@@ -571,6 +587,8 @@ def _check_prompts(flow: model.Flow, context: dict, problems: list[Problem]):
             texts = prompts.texts[code]
             if prompt_id in texts:
                 continue
+            if prompt_id.endswith(model.SPEECH_COMPANION) and not flow.settings.languages[code].speech:
+                continue  # a keys-only language never says it
             fallback = prompts.fallback.get(code)
             if fallback and prompt_id in prompts.texts.get(fallback, {}):
                 problems.append(

@@ -50,7 +50,8 @@ SETTINGS_KEYS = frozenset(
     }
 )
 CALLBACK_PURPOSES = ("liaison", "helpline")
-LANGUAGE_KEYS = frozenset({"say_voice", "speech_language", "espeak_voice"})
+LANGUAGE_KEYS = frozenset({"say_voice", "speech_language", "espeak_voice", "speech"})
+LANGUAGE_REQUIRED = frozenset({"say_voice", "speech_language", "espeak_voice"})
 NUMBER_KEYS = frozenset({"e164", "spoken", "status"})
 NUMBER_STATUSES = ("verify before going live", "verified")
 HOURS_KEYS = frozenset({"timezone", "open", "holidays"})
@@ -132,6 +133,28 @@ class _Reader:
         return tuple(out)
 
 
+def _read_speech(r: _Reader, spec: dict, path, code: str) -> bool:
+    """A language's `speech`: true when Twilio recognises speech in it, false for keys only.
+    Left out, it is keys only (a <Gather> asking for an unsupported language fails whole)."""
+    if "speech" not in spec:
+        r.problem(
+            path,
+            f"language {code} does not say whether Twilio recognises speech in it, so its menus take keys only; "
+            "add speech: true once a live call has shown Twilio understands it, or speech: false",
+            "warning",
+        )
+        return False
+    value = spec["speech"]
+    if not isinstance(value, bool):
+        r.problem(
+            path + ("speech",),
+            f"language {code}: speech must be true (Twilio recognises speech in {code}) or false (keys only), "
+            f"not {value!r}",
+        )
+        return False
+    return value
+
+
 def _read_settings(r: _Reader, raw) -> model.Settings:
     path = ("settings",)
     s = r.mapping(raw, path, "settings")
@@ -141,12 +164,13 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
     for code, spec in r.mapping(s.get("languages", {}), path + ("languages",), "settings.languages").items():
         lpath = path + ("languages", code)
         spec = r.mapping(spec, lpath, f"language {code}")
-        r.keys(spec, lpath, LANGUAGE_KEYS, LANGUAGE_KEYS, f"language {code}")
+        r.keys(spec, lpath, LANGUAGE_KEYS, LANGUAGE_REQUIRED, f"language {code}")
         languages[code] = model.Language(
             code,
             r.text(spec.get("say_voice"), lpath + ("say_voice",), "say_voice", "alice"),
             r.text(spec.get("speech_language"), lpath + ("speech_language",), "speech_language", code),
             r.text(spec.get("espeak_voice"), lpath + ("espeak_voice",), "espeak_voice", "en"),
+            _read_speech(r, spec, lpath, code),
         )
     if not languages:
         r.problem(path + ("languages",), "settings.languages must name at least one language, e.g. en-GB")

@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+# A prompt's companion, said right after it only in a language the line listens for words in
+# ("You can also say what you want"): a keys-only language never invites speech.
+SPEECH_COMPANION = ".speech"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -15,6 +18,9 @@ class Language:
     say_voice: str
     speech_language: str
     espeak_voice: str
+    # Whether Twilio recognises speech in this language: False is keys only (<Gather input="dtmf">),
+    # since a <Gather> asking for speech in a language Twilio does not support fails as a whole.
+    speech: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,6 +286,13 @@ class Prompts:
         if other and prompt_id in self.texts.get(other, {}):
             return self.texts[other][prompt_id]
         raise KeyError(f"prompt {prompt_id!r} has no text in {language}")
+
+    def has(self, prompt_id: str, language: str) -> bool:
+        """Whether the prompt has words in `language` (or its fallback)."""
+        if prompt_id in self.texts.get(language, {}):
+            return True
+        other = self.fallback.get(language)
+        return bool(other) and prompt_id in self.texts.get(other, {})
 
     def language_of(self, prompt_id: str, language: str) -> str:
         """The language a prompt is really spoken in (its fallback when missing)."""

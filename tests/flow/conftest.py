@@ -21,10 +21,12 @@ settings:
       say_voice: Polly.Amy
       speech_language: en-GB
       espeak_voice: en-gb
+      speech: true
     cy-GB:
       say_voice: Polly.Gwyneth
       speech_language: cy-GB
       espeak_voice: cy
+      speech: false
   timeouts:
     normal: 7
     more_time: 25

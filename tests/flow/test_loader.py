@@ -54,7 +54,7 @@ FLOW_MUTATIONS = [
         "      espeak_voice: cy\n",
         "      espeak_voice: cy\n      accent: north\n",
         "accent: north",
-        "language cy-GB has unknown key 'accent'; allowed: espeak_voice, say_voice, speech_language",
+        "language cy-GB has unknown key 'accent'; allowed: espeak_voice, say_voice, speech, speech_language",
         id="unknown-language-key",
     ),
     pytest.param(
