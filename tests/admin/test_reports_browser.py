@@ -40,6 +40,7 @@ def test_a_manager_reads_the_reports_page_and_axe_finds_no_violations(server, pa
     label = words.node_label(server.extensions["ivr.line"]().flow, "main")
     page.get_by_label("Point of the call tree").select_option(label=label)
     page.get_by_role("button", name="Compare versions").click()
+    page.wait_for_url("**node=main**")
     assert (
         page.get_by_role(
             "table", name='Main menu: "For help and support after the...", by published version of the words'

@@ -45,7 +45,7 @@ class AlternatingCaller(Caller):
 
 
 def callbacks(env) -> list[dict]:
-    result = ivr(env, "callbacks", "list", "--json")
+    result = ivr(env, "callbacks", "list", "--json", "--show-numbers", "--operator", "instances test")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
