@@ -63,6 +63,8 @@ def reports():
         for version, counts in versions(totals, compare).items():
             cells = {k: reportpage.Cell(v, 0 < v < minimum) for k, v in counts.items()}
             compared.append((version, cells))
+    funnel = reportpage.funnel(figures, minimum, flow)
+    names = {row["id"]: row["name"] for row in funnel}
     return render_template(
         "admin/reports.html",
         since=since,
@@ -70,12 +72,12 @@ def reports():
         errors=errors,
         tables=tables,
         charts=charts,
-        funnel=reportpage.funnel(figures, minimum, flow),
+        funnel=funnel,
         minimum=minimum,
         calls=reportpage.Cell(figures["calls"], 0 < figures["calls"] < minimum),
-        nodes=[(node_id, words.node_label(flow, node_id)) for node_id in figures["nodes"]],
+        nodes=list(names.items()),
         compare=compare,
-        compare_name=words.node_label(flow, compare) if compare else "",
+        compare_name=names.get(compare) or (words.node_label(flow, compare) if compare else ""),
         compared=compared,
     )
 

@@ -129,6 +129,7 @@ def page_tables(figures: dict, minimum: int, flow) -> dict:
 def funnel(figures: dict, minimum: int, flow) -> list[dict]:
     """Each node in call-tree order: entered, left there, silence and wrong-key rates, and a flag in words."""
     out = []
+    labels = words.node_labels(flow)
     for node_id, counts in figures["nodes"].items():
         node = flow.nodes.get(node_id)
         entered = counts["entered"]
@@ -148,7 +149,7 @@ def funnel(figures: dict, minimum: int, flow) -> list[dict]:
         out.append(
             {
                 "id": node_id,
-                "name": words.node_label(flow, node_id),
+                "name": words.node_label(flow, node_id, labels),
                 "kind": node.kind if node else "removed",
                 "cells": cells,
                 "rates": rates,

@@ -8,6 +8,7 @@ and offered to every template as filters.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -56,26 +57,25 @@ def place_name(node: model.Node) -> str:
     return name if name.lower().endswith(kind) else f"{name} {kind}"  # "Help menu", not "Help menu menu"
 
 
-def node_label(flow: model.Flow, node_id: str) -> str:
-    """'Main menu: "If the offender has contacted you..."': a point of the call tree as staff know it,
-    by where it is and the first words callers hear there (in the line's first language)."""
-    node = flow.nodes.get(node_id)
-    if node is None:
-        return f"{node_id.replace('_', ' ').capitalize()} (no longer in the call tree)"
-    prompts = tree.node_prompts(node)
-    if not prompts:
-        return place_name(node)
-    # Its own words, not a line several points share ("You can press any key to skip...").
+def node_labels(flow: model.Flow) -> dict[str, str]:
+    """{node id: 'Main menu: "For help and support after the..."'}: each point of the call tree as staff know it,
+    by where it is and the first of its own words callers hear there (in the line's first language) — not a line
+    several points share ("Press any key to skip to the choices")."""
     language = flow.settings.default_language
-    shared = {
-        flow.prompts.text(p, language)
-        for other in flow.nodes.values()
-        if other is not node
-        for p in tree.node_prompts(other)
-    }
-    texts = [flow.prompts.text(p, language) for p in prompts]
-    own = next((text for text in texts if text not in shared), texts[0])
-    return f'{place_name(node)}: "{first_words(own, 6)}"'
+    texts = {n.id: [flow.prompts.text(p, language) for p in tree.node_prompts(n)] for n in flow.nodes.values()}
+    places = Counter(text for node_texts in texts.values() for text in set(node_texts))  # points saying each text
+    labels = {}
+    for node in flow.nodes.values():
+        said = texts[node.id]
+        own = next((text for text in said if places[text] == 1), said[0] if said else None)
+        labels[node.id] = place_name(node) if own is None else f'{place_name(node)}: "{first_words(own, 6)}"'
+    return labels
+
+
+def node_label(flow: model.Flow, node_id: str, labels: dict[str, str] | None = None) -> str:
+    """One point's label (see node_labels, which `labels` may already hold); a point gone from the tree says so."""
+    label = (labels if labels is not None else node_labels(flow)).get(node_id)
+    return label or f"{node_id.replace('_', ' ').capitalize()} (no longer in the call tree)"
 
 
 def first_words(text: str | None, count: int = FIRST_WORDS) -> str:
