@@ -238,10 +238,14 @@ def test_the_cli_lists_json_shows_and_marks_done(app, store, runner, database_ur
     assert missing.exit_code == 1 and "no callback request" in missing.output
     bad = runner.invoke(main, ["callbacks", "list", "--status", "lost"])
     assert bad.exit_code == 2
-    store.book(sid(12), "en-GB", MOBILE, SAFETY, dt.datetime.now(dt.UTC) - dt.timedelta(days=2))
-    monkeypatch.setenv("IVR_RETENTION_DAYS", "1")
+    # The purge runs at the real time, and `made` was booked at the fixed OPEN: keep it by a retention that
+    # reaches back past OPEN, and book the one to go two days before that.
+    keep_days = (dt.datetime.now(dt.UTC) - OPEN).days + 1
+    store.book(sid(12), "en-GB", MOBILE, SAFETY, OPEN - dt.timedelta(days=2))
+    monkeypatch.setenv("IVR_RETENTION_DAYS", str(keep_days))
     purged = runner.invoke(main, ["callbacks", "purge"])
-    assert purged.exit_code == 0 and purged.output.startswith("purged 1 callback request(s) older than 1 days")
+    assert purged.exit_code == 0, purged.output
+    assert purged.output.startswith(f"purged 1 callback request(s) older than {keep_days} days")
     assert [r.reference for r in store.list()] == [made.reference]
 
 
