@@ -87,6 +87,7 @@ def instructions(mode: str, requests: int, folder: Path) -> int:
     argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__]
     argv += ["--inner", mode, str(requests)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env["PYTHONHASHSEED"] = "0"  # the same dict and set layouts in every run: counts that repeat
     done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         sys.exit(f"the measured run failed ({done.returncode}):\n{done.stderr[-3000:]}")

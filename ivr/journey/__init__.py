@@ -91,17 +91,15 @@ def _here() -> _Here | None:
     return _Here(app, req, recorder)
 
 
-def _rows(here: _Here, events) -> list[tuple]:
-    """Row tuples in the recorder's COLUMNS order: at, day, call, kind, node, detail, version."""
+def _hand_over(here: _Here, events) -> None:
+    """Give the recorder this webhook's events with what they share: when, the day, the call, the serial."""
     call_sid = here.params.get("CallSid", "")
     if not _CALL_SID.match(call_sid):
-        return []
+        return
     app = here.app
     at = app.config["IVR_CLOCK"]()
-    day = _days.day(at)
-    call = here.recorder.digest(call_sid)
     version = getattr(app.extensions.get("ivr.line"), "serial", None) or 0
-    return [(at, day, call, kind, node[:64], detail[:64], version) for kind, node, detail in events]
+    here.recorder.add(at, _days.day(at), here.recorder.digest(call_sid), version, events)
 
 
 class _Days:
@@ -133,7 +131,7 @@ def _safely(build) -> None:
     try:
         events = build(here)
         if events:
-            here.recorder.add(_rows(here, events))
+            _hand_over(here, events)
     except Exception as exc:
         counted("dropped")
         log.warning("journey events not recorded: %s", exc.__class__.__name__)

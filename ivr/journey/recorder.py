@@ -1,13 +1,16 @@
 """Writing journey events off the webhook's critical path, at the least cost to the webhook.
 
-A webhook hands its event rows (tuples in `COLUMNS` order) to `Recorder.add`,
-which only appends them to an in-process deque: no lock, no queue, no wakeup of
-another thread (a condition variable per event costs a thread switch per
-webhook, which is most of what recording used to cost). A writer thread,
-started when there is work and gone when idle, wakes every `GATHER_SECONDS`,
-takes everything waiting and writes it in one transaction: PostgreSQL with COPY,
-other databases with one driver-level executemany of plain tuples (SQLAlchemy's
-column types still convert the values, so SQLite stores what the ORM reads back).
+A webhook hands what it recorded to `Recorder.add` as one entry: what its events
+share (when, the day, the call's digest, the published serial) once, and each
+event's (kind, node, detail). `add` only appends that entry to an in-process
+deque: no lock, no queue, no wakeup of another thread (a condition variable per
+event costs a thread switch per webhook, which is most of what recording used to
+cost). A writer thread, started when there is work and gone when idle, wakes
+every `GATHER_SECONDS`, takes everything waiting, turns each entry into rows
+(`COLUMNS` order; the shared values converted once per entry, not once per row)
+and writes them in one transaction: PostgreSQL with COPY, other databases with
+one driver-level executemany of plain tuples (in the forms SQLAlchemy's column
+types store, so what the ORM reads back is what was recorded).
 
 If the database refuses a batch, or too much is waiting, events are dropped and
 counted in /metrics (`ivr_journey_events_dropped_total`): reports lose a little,
@@ -17,6 +20,7 @@ a call never does.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -28,10 +32,10 @@ from .models import JourneyEvent
 log = logging.getLogger(__name__)
 
 COLUMNS = ("at", "day", "call", "kind", "node", "detail", "version")  # the order of a row tuple
-BATCH = 5000  # rows in one statement at most
+BATCH = 5000  # rows in one statement at most (a little over: an entry's rows go together)
 GATHER_SECONDS = 0.5  # the writer wakes this often while there is work
 IDLE_SECONDS = 2.0  # the writer thread ends after this long with nothing to write
-CAPACITY = 50_000  # rows waiting at most; past it new ones are dropped (counted)
+CAPACITY = 20_000  # entries (webhooks) waiting at most; past it new ones are dropped (counted)
 DIGESTS_KEPT = 10_000  # CallSid digests remembered (a call makes many webhooks); then forgotten at once
 
 
@@ -75,14 +79,15 @@ class Recorder:
             digest = self._digests[call_sid] = call_digest(self.key, call_sid)
         return digest
 
-    def add(self, rows: list[tuple]) -> None:
-        """Hand rows to the writer; never blocks (but for the first row after an idle spell), never raises."""
-        if not rows:
+    def add(self, at: dt.datetime, day: dt.date, call: str, version: int, events) -> None:
+        """Hand one webhook's events to the writer: what they share, and each one's (kind, node, detail).
+        Never blocks (but for the first entry after an idle spell), never raises."""
+        if not events:
             return
         if len(self._pending) >= CAPACITY:
-            counted("dropped", len(rows))
+            counted("dropped", len(events))
             return
-        self._pending.extend(rows)  # atomic: a deque needs no lock for this
+        self._pending.append((at, day, call, version, events))  # atomic: a deque needs no lock for this
         if self._thread is None:
             with self._lock:
                 if self._thread is None:
@@ -113,47 +118,46 @@ class Recorder:
                 idle = 0.0
 
     def _drain(self) -> int:
-        """Write what is waiting, in batches; the number of rows taken."""
+        """Write what is waiting, in batches; the number of events taken."""
         taken = 0
         pop = self._pending.popleft
         while self._pending:
-            rows = []
+            entries, events = [], 0
             try:
-                for _ in range(min(BATCH, len(self._pending))):
-                    rows.append(pop())
-            except IndexError:  # flush and the writer never drain together, but be safe
+                while events < BATCH:
+                    entry = pop()
+                    entries.append(entry)
+                    events += len(entry[4])
+            except IndexError:  # all taken (flush and the writer never drain together)
                 pass
-            if rows:
-                self.write(rows)
-                taken += len(rows)
+            if entries:
+                self.write(entries)
+                taken += events
         return taken
 
-    def write(self, rows: list[tuple]) -> None:
-        """Insert rows in one transaction; a fault drops them, counted, logged by kind only."""
+    def write(self, entries: list[tuple]) -> None:
+        """Insert the entries' events in one transaction; a fault drops them, counted, logged by kind only."""
+        events = sum(len(entry[4]) for entry in entries)
         try:
             engine = self.db.engine
             with engine.begin() as connection:
                 if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
-                    _copy(connection, rows)
+                    _copy(connection, _rows(entries))
+                elif engine.dialect.name == "sqlite":
+                    connection.exec_driver_sql(self._insert(engine)[0], _sqlite_rows(entries))
                 else:
                     sql, processors = self._insert(engine)
-                    if engine.dialect.name == "sqlite":
-                        # SQLAlchemy's own text forms for SQLite's DateTime and Date ("2026-11-25 10:00:30.125676",
-                        # its wall time, no offset; "2026-11-25"), made by C code: a third of the cost of a row.
-                        rows = [
-                            (row[0].replace(tzinfo=None).isoformat(" ", "microseconds"), row[1].isoformat(), *row[2:])
-                            for row in rows
-                        ]
-                    elif any(processors):
+                    rows = _rows(entries)
+                    if any(processors):
                         rows = [
                             tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
                             for row in rows
                         ]
                     connection.exec_driver_sql(sql, rows)
-            counted("written", len(rows))
+            counted("written", events)
         except Exception as exc:  # the writer must outlive any fault: drop, count, carry on
-            counted("dropped", len(rows))
-            log.warning("journey events dropped (%d): %s", len(rows), exc.__class__.__name__)
+            counted("dropped", events)
+            log.warning("journey events dropped (%d): %s", events, exc.__class__.__name__)
 
     def _insert(self, engine) -> tuple[str, list]:
         """The driver's INSERT for this engine and the column types' bind processors, made once."""
@@ -172,6 +176,25 @@ class Recorder:
             processors = [table.c[name].type.bind_processor(dialect) for name in COLUMNS]
             self._statement = (engine, sql, processors)
         return self._statement[1], self._statement[2]
+
+
+def _rows(entries: list[tuple]) -> list[tuple]:
+    """Row tuples in COLUMNS order, the values as recorded."""
+    return [
+        (at, day, call, kind, node[:64], detail[:64], version)
+        for at, day, call, version, events in entries
+        for kind, node, detail in events
+    ]
+
+
+def _sqlite_rows(entries: list[tuple]) -> list[tuple]:
+    """Row tuples in the text forms SQLAlchemy's SQLite DateTime and Date store ("2026-11-25 10:00:30.125676": the
+    clock's wall time, no offset; "2026-11-25"), each made once per entry by C code: they were half a row's cost."""
+    rows = []
+    for at, day, call, version, events in entries:
+        when, on = at.isoformat(" ", "microseconds")[:26], day.isoformat()
+        rows.extend([(when, on, call, kind, node[:64], detail[:64], version) for kind, node, detail in events])
+    return rows
 
 
 def _copy(connection, rows: list[tuple]) -> None:

@@ -18,11 +18,22 @@ from ivr.journey.recorder import COLUMNS, Recorder, digest_key
 from tests.callbacks.conftest import BOTH, fresh_database
 
 AT = dt.datetime(2026, 11, 25, 23, 30, 15, 123456, tzinfo=dt.UTC)  # 23:30 UTC: still the 25th in London
-ROWS = [
-    (AT, dt.date(2026, 11, 25), "a" * 32, "call_started", "", "", 3),
-    (AT, dt.date(2026, 11, 25), "a" * 32, "entered", "main", "menu", 3),
-    (AT + dt.timedelta(seconds=1), dt.date(2026, 11, 25), "b" * 32, "transfer", "helpline", "helpline/busy", 4),
+DAY = dt.date(2026, 11, 25)
+# What webhooks hand over: the shared values once, then each event's (kind, node, detail).
+ENTRIES = [
+    (AT, DAY, "a" * 32, 3, [("call_started", "", ""), ("entered", "main", "menu")]),
+    (AT + dt.timedelta(seconds=1), DAY, "b" * 32, 4, [("transfer", "helpline", "helpline/busy")]),
 ]
+ROWS = [
+    (AT, DAY, "a" * 32, "call_started", "", "", 3),
+    (AT, DAY, "a" * 32, "entered", "main", "menu", 3),
+    (AT + dt.timedelta(seconds=1), DAY, "b" * 32, "transfer", "helpline", "helpline/busy", 4),
+]
+
+
+def add(recorder, entries) -> None:
+    for entry in entries:
+        recorder.add(*entry)
 
 
 @pytest.fixture(params=BOTH)
@@ -47,17 +58,36 @@ def stored(db) -> list[tuple]:
 
 def test_rows_read_back_exactly(database):
     recorder = Recorder(database, digest_key("k"))
-    recorder.add(ROWS[:2])
-    recorder.add(ROWS[2:])
+    add(recorder, ENTRIES)
     recorder.flush()
     assert stored(database) == ROWS
+
+
+def test_long_names_are_cut_to_fit_their_columns(database):
+    recorder = Recorder(database, digest_key("k"))
+    recorder.add(AT, DAY, "c" * 32, 1, [("entered", "n" * 80, "d" * 70)])
+    recorder.flush()
+    assert stored(database) == [(AT, DAY, "c" * 32, "entered", "n" * 64, "d" * 64, 1)]
+
+
+def test_a_big_backlog_is_written_in_batches_each_call_whole(database, monkeypatch):
+    monkeypatch.setattr(recorder_module, "BATCH", 2)
+    recorder = Recorder(database, digest_key("k"))
+    add(recorder, ENTRIES * 3)
+    written = []
+    write = recorder.write
+    monkeypatch.setattr(recorder, "write", lambda entries: (written.append(len(entries)), write(entries)))
+    recorder.flush()
+    # Entries of 2, 1, 2, 1, 2, 1 events, at least BATCH=2 events a statement, an entry never split.
+    assert written == [1, 2, 2, 1]
+    assert stored(database) == ROWS * 3
 
 
 def test_the_writer_thread_writes_without_a_flush_and_then_ends(database, monkeypatch):
     monkeypatch.setattr(recorder_module, "GATHER_SECONDS", 0.05)
     monkeypatch.setattr(recorder_module, "IDLE_SECONDS", 0.2)
     recorder = Recorder(database, digest_key("k"))
-    recorder.add(ROWS)
+    add(recorder, ENTRIES)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and len(stored(database)) < len(ROWS):
         time.sleep(0.05)
@@ -65,7 +95,7 @@ def test_the_writer_thread_writes_without_a_flush_and_then_ends(database, monkey
     while time.monotonic() < deadline and recorder._thread is not None:
         time.sleep(0.05)
     assert recorder._thread is None  # idle: gone
-    recorder.add(ROWS[:1])  # and back when there is work
+    add(recorder, ENTRIES[1:])  # and back when there is work
     assert recorder._thread is not None
     recorder.flush()
     assert len(stored(database)) == len(ROWS) + 1
@@ -78,13 +108,13 @@ def dropped() -> float:
 def test_past_capacity_rows_are_dropped_and_counted(tmp_path, monkeypatch):
     url, _ = fresh_database("sqlite", tmp_path)
     migrate(url)
-    monkeypatch.setattr(recorder_module, "CAPACITY", 3)
+    monkeypatch.setattr(recorder_module, "CAPACITY", 2)  # webhooks' entries
     monkeypatch.setattr(recorder_module, "GATHER_SECONDS", 60)  # the writer sleeps through the test
     database = Database(url)
     recorder = Recorder(database, digest_key("k"))
     before = dropped()
-    recorder.add(ROWS)
-    recorder.add(ROWS[:2])  # full: these two go
+    add(recorder, ENTRIES)
+    add(recorder, ENTRIES[:1])  # full: this one's two events go
     assert dropped() - before == 2
     recorder.flush()
     assert stored(database) == ROWS
