@@ -37,9 +37,9 @@ BOOKINGS = Counter(
 FALLBACKS = Counter("ivr_fallbacks_total", "Webhooks answered with the fallback after a fault")
 JOURNEY_DROPPED = Counter(
     "ivr_journey_events_dropped_total",
-    "Journey events for reports dropped (the database refused them, or too many waited): reports undercount",
+    "Journey event rows for reports dropped (the database refused them, or too many waited): reports undercount",
 )
-JOURNEY_WRITTEN = Counter("ivr_journey_events_written_total", "Journey events for reports written to the database")
+JOURNEY_WRITTEN = Counter("ivr_journey_events_written_total", "Journey event rows for reports written to the database")
 REFUSED = Counter(
     "ivr_webhooks_refused_total",
     "Webhooks refused (403) for a missing or wrong Twilio signature; all of them: a wrong token or IVR_PUBLIC_URL",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request
@@ -31,7 +30,6 @@ log = logging.getLogger(__name__)
 LINE_TIME = ZoneInfo("Europe/London")  # days are counted as staff count them
 DEFAULT_RETENTION_DAYS = 400
 DEFAULT_MIN_COUNT = 10
-_CALL_SID = re.compile(r"^CA[0-9a-fA-F]{32}$")
 # What the line says back when an answer was not a choice, or more time was asked for.
 WRONG_MARKERS = frozenset({"sys.wrong_key", "sys.not_understood"})
 MORE_TIME_MARKER = "sys.more_time"
@@ -93,13 +91,13 @@ def _here() -> _Here | None:
 
 def _hand_over(here: _Here, events) -> None:
     """Give the recorder this webhook's events with what they share: when, the day, the call, the serial."""
-    call_sid = here.params.get("CallSid", "")
-    if not _CALL_SID.match(call_sid):
+    call = here.recorder.digest(here.params.get("CallSid", ""))
+    if call is None:
         return
     app = here.app
     at = app.config["IVR_CLOCK"]()
     version = getattr(app.extensions.get("ivr.line"), "serial", None) or 0
-    here.recorder.add(at, _days.day(at), here.recorder.digest(call_sid), version, events)
+    here.recorder.add(at, _days.day(at), call, version, events)
 
 
 class _Days:
@@ -145,17 +143,19 @@ def record(reply, line=None, state=None) -> None:
 
 def booking(result: str) -> None:
     """A callback booking's result: booked, refused (no data key), limited (daily limit) or failed."""
-    _safely(lambda here: [("callback", (here.request.view_args or {}).get("node_id", ""), result)])
+    _safely(lambda here: [("callback", (here.request.view_args or {}).get("node_id", ""), result, "", "")])
 
 
 def call_ended(form) -> None:
     """Twilio's status callback: the call is over (where it was is worked out from its events)."""
     status = form.get("CallStatus", "")
     if status in ENDED:
-        _safely(lambda here: [("call_ended", "", status)])
+        _safely(lambda here: [("call_ended", "", status, "", "")])
 
 
-def _events(here: _Here, reply, line=None, state=None) -> list[tuple[str, str, str]]:
+def _events(here: _Here, reply, line=None, state=None) -> list[tuple[str, str, str, str, str]]:
+    """(kind, node, detail, to_node, to_kind) of what happened; where the line took the caller goes in the last
+    event's to_node and to_kind (one row, not two), or in an "entered" event of its own when nothing else did."""
     params = here.params
     req = here.request
     endpoint = req.endpoint or ""
@@ -164,27 +164,32 @@ def _events(here: _Here, reply, line=None, state=None) -> list[tuple[str, str, s
     line = line if line is not None else dryrun.line(here.app)
     flow = line.flow
     node = flow.nodes.get(node_id)
-    events: list[tuple[str, str, str]] = []
+    events: list[tuple[str, str, str, str, str]] = []
     if endpoint == "voice.incoming":
-        events.append(("call_started", "", ""))
+        events.append(("call_started", "", "", "", ""))
     elif endpoint == "voice.dialled":
         status = params.get("DialCallStatus", "failed")
         status = status if status in DIAL_STATUSES else "other"
         number = node.number if isinstance(node, model.Transfer) else ""
-        events.append(("transfer", node_id, f"{number}/{status}"))
+        events.append(("transfer", node_id, f"{number}/{status}", "", ""))
     elif endpoint == "voice.answer" or (endpoint == "callbacks.step" and args.get("step") != "start"):
         heard = _heard(node, params, reply)
         if heard:
-            events.append((heard, node_id, ""))
+            events.append((heard, node_id, "", "", ""))
     moved = endpoint in ("voice.incoming", "voice.enter") or reply.node != node_id
     if endpoint != "voice.incoming":
         state = state if state is not None else line.engine.state_from_query(req.query_string)
         left_language_menu = isinstance(node, model.LanguageMenu) and moved
         if reply.language and (reply.language != state.language or left_language_menu):
-            events.append(("language", "", reply.language))
+            events.append(("language", "", reply.language, "", ""))
     if reply.node and moved:
         target = flow.nodes.get(reply.node)
-        events.append(("entered", reply.node, target.kind if target is not None else ""))
+        to_kind = target.kind if target is not None else ""
+        if events:
+            kind, at_node, detail = events[-1][:3]
+            events[-1] = (kind, at_node, detail, reply.node, to_kind)
+        else:
+            events.append(("entered", reply.node, to_kind, "", ""))
     return events
 
 
@@ -196,10 +201,13 @@ def _heard(node, params, reply) -> str:
     digits, speech = params.get("Digits", "").strip(), params.get("SpeechResult", "").strip()
     if not digits and not speech:
         return "silence"
-    said = {part for utterance in _first_words(reply) for part in utterance.parts}
-    if said & WRONG_MARKERS:
-        return "wrong_key"
-    if MORE_TIME_MARKER in said:
+    more_time = False
+    for utterance in _first_words(reply):
+        for part in utterance.parts:
+            if part in WRONG_MARKERS:
+                return "wrong_key"
+            more_time = more_time or part == MORE_TIME_MARKER
+    if more_time:
         return "more_time"
     return "key" if digits else "words"
 

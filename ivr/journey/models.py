@@ -18,7 +18,8 @@ from ..db import Base
 KINDS = (
     "call_started",
     "language",  # a language chosen or switched to (its code)
-    "entered",  # the line took the caller to a node (its kind: menu, transfer, goodbye...)
+    "entered",  # the line took the caller to a node (its kind: menu, transfer, goodbye...); when something else
+    # happened in the same webhook, the move is in that event's to_node and to_kind instead
     "key",  # a key pressed that the node took
     "words",  # words understood as a choice
     "silence",  # nothing pressed or said when asked
@@ -43,6 +44,10 @@ class JourneyEvent(Base):
     node: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(String(64), default="")
     version: Mapped[int] = mapped_column(Integer, default=0)  # the published serial in force
+    # Where this event moved the call to (an "entered" folded into the event that caused it: one row a webhook,
+    # not two; migration 0013), and that node's kind; "" when it did not move the call.
+    to_node: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    to_kind: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
     # Reports read a day range and sort it by call: no index on call (0012), one insert less per event.
     __table_args__ = (Index("ix_journey_events_day", "day"),)

@@ -2,7 +2,7 @@
 
 A webhook hands what it recorded to `Recorder.add` as one entry: what its events
 share (when, the day, the call's digest, the published serial) once, and each
-event's (kind, node, detail). `add` only appends that entry to an in-process
+event's (kind, node, detail, to_node, to_kind). `add` only appends that entry to an in-process
 deque: no lock, no queue, no wakeup of another thread (a condition variable per
 event costs a thread switch per webhook, which is most of what recording used to
 cost). A writer thread, started when there is work and gone when idle, wakes
@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import re
 import threading
 import time
 
@@ -31,11 +32,12 @@ from .models import JourneyEvent
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("at", "day", "call", "kind", "node", "detail", "version")  # the order of a row tuple
+COLUMNS = ("at", "day", "call", "kind", "node", "detail", "version", "to_node", "to_kind")  # a row tuple's order
 BATCH = 5000  # rows in one statement at most (a little over: an entry's rows go together)
 GATHER_SECONDS = 0.5  # the writer wakes this often while there is work
 IDLE_SECONDS = 2.0  # the writer thread ends after this long with nothing to write
 CAPACITY = 20_000  # entries (webhooks) waiting at most; past it new ones are dropped (counted)
+_CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 DIGESTS_KEPT = 10_000  # CallSid digests remembered (a call makes many webhooks); then forgotten at once
 
 
@@ -71,16 +73,20 @@ class Recorder:
         self._thread: threading.Thread | None = None
         self._statement: tuple[object, str, list] | None = None  # (engine, SQL, bind processors), made once
 
-    def digest(self, call_sid: str) -> str:
+    def digest(self, call_sid: str) -> str | None:
+        """The call's digest, remembered; None for anything that is not a CallSid (nothing is recorded of it)."""
         digest = self._digests.get(call_sid)
         if digest is None:
+            if not _CALL_SID.fullmatch(call_sid):
+                return None
             if len(self._digests) >= DIGESTS_KEPT:
                 self._digests.clear()
             digest = self._digests[call_sid] = call_digest(self.key, call_sid)
         return digest
 
     def add(self, at: dt.datetime, day: dt.date, call: str, version: int, events) -> None:
-        """Hand one webhook's events to the writer: what they share, and each one's (kind, node, detail).
+        """Hand one webhook's events to the writer: what they share, and each one's
+        (kind, node, detail, to_node, to_kind).
         Never blocks (but for the first entry after an idle spell), never raises."""
         if not events:
             return
@@ -181,9 +187,9 @@ class Recorder:
 def _rows(entries: list[tuple]) -> list[tuple]:
     """Row tuples in COLUMNS order, the values as recorded."""
     return [
-        (at, day, call, kind, node[:64], detail[:64], version)
+        (at, day, call, kind, node[:64], detail[:64], version, to_node[:64], to_kind[:16])
         for at, day, call, version, events in entries
-        for kind, node, detail in events
+        for kind, node, detail, to_node, to_kind in events
     ]
 
 
@@ -193,7 +199,12 @@ def _sqlite_rows(entries: list[tuple]) -> list[tuple]:
     rows = []
     for at, day, call, version, events in entries:
         when, on = at.isoformat(" ", "microseconds")[:26], day.isoformat()
-        rows.extend([(when, on, call, kind, node[:64], detail[:64], version) for kind, node, detail in events])
+        rows.extend(
+            [
+                (when, on, call, kind, node[:64], detail[:64], version, to_node[:64], to_kind[:16])
+                for kind, node, detail, to_node, to_kind in events
+            ]
+        )
     return rows
 
 

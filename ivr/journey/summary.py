@@ -39,6 +39,8 @@ COLUMNS = (
     JourneyEvent.node,
     JourneyEvent.detail,
     JourneyEvent.version,
+    JourneyEvent.to_node,
+    JourneyEvent.to_kind,
 )
 
 
@@ -67,12 +69,9 @@ def summarise(rows) -> Counter:
         reached_person = None
         for event in events:
             kind = event.kind
-            if kind == "entered":
-                totals[(day, event.version, "entered", event.node, "")] += 1
-                last_node, last_kind, last_version = event.node, event.detail, event.version
-                if event.detail == "transfer" and reached_person is None:
-                    reached_person = (_aware(event.at) - started).total_seconds()
-            elif kind in ("silence", "wrong_key", "more_time", "key", "words"):
+            # Where the call went: an "entered" event of its own, or (from 0013) folded into what moved it.
+            moved_to, moved_kind = (event.node, event.detail) if kind == "entered" else (event.to_node, event.to_kind)
+            if kind in ("silence", "wrong_key", "more_time", "key", "words"):
                 totals[(day, event.version, kind, event.node, "")] += 1
                 more_time = more_time or kind == "more_time"
             elif kind == "language":
@@ -85,6 +84,11 @@ def summarise(rows) -> Counter:
                 booked = booked or event.detail == "booked"
             elif kind == "call_ended":
                 ended = True
+            if moved_to:
+                totals[(day, event.version, "entered", moved_to, "")] += 1
+                last_node, last_kind, last_version = moved_to, moved_kind, event.version
+                if moved_kind == "transfer" and reached_person is None:
+                    reached_person = (_aware(event.at) - started).total_seconds()
         totals[(day, version, "calls", "", "")] += 1
         totals[(day, version, "language", "", language)] += 1
         if ended and last_node:

@@ -21,13 +21,13 @@ AT = dt.datetime(2026, 11, 25, 23, 30, 15, 123456, tzinfo=dt.UTC)  # 23:30 UTC: 
 DAY = dt.date(2026, 11, 25)
 # What webhooks hand over: the shared values once, then each event's (kind, node, detail).
 ENTRIES = [
-    (AT, DAY, "a" * 32, 3, [("call_started", "", ""), ("entered", "main", "menu")]),
-    (AT + dt.timedelta(seconds=1), DAY, "b" * 32, 4, [("transfer", "helpline", "helpline/busy")]),
+    (AT, DAY, "a" * 32, 3, [("language", "", "cy-GB", "", ""), ("key", "language", "", "main", "menu")]),
+    (AT + dt.timedelta(seconds=1), DAY, "b" * 32, 4, [("transfer", "helpline", "helpline/busy", "", "")]),
 ]
 ROWS = [
-    (AT, DAY, "a" * 32, "call_started", "", "", 3),
-    (AT, DAY, "a" * 32, "entered", "main", "menu", 3),
-    (AT + dt.timedelta(seconds=1), DAY, "b" * 32, "transfer", "helpline", "helpline/busy", 4),
+    (AT, DAY, "a" * 32, "language", "", "cy-GB", 3, "", ""),
+    (AT, DAY, "a" * 32, "key", "language", "", 3, "main", "menu"),
+    (AT + dt.timedelta(seconds=1), DAY, "b" * 32, "transfer", "helpline", "helpline/busy", 4, "", ""),
 ]
 
 
@@ -65,9 +65,9 @@ def test_rows_read_back_exactly(database):
 
 def test_long_names_are_cut_to_fit_their_columns(database):
     recorder = Recorder(database, digest_key("k"))
-    recorder.add(AT, DAY, "c" * 32, 1, [("entered", "n" * 80, "d" * 70)])
+    recorder.add(AT, DAY, "c" * 32, 1, [("key", "n" * 80, "d" * 70, "t" * 90, "k" * 20)])
     recorder.flush()
-    assert stored(database) == [(AT, DAY, "c" * 32, "entered", "n" * 64, "d" * 64, 1)]
+    assert stored(database) == [(AT, DAY, "c" * 32, "key", "n" * 64, "d" * 64, 1, "t" * 64, "k" * 16)]
 
 
 def test_a_big_backlog_is_written_in_batches_each_call_whole(database, monkeypatch):
@@ -127,6 +127,8 @@ def test_the_digest_names_no_call_and_is_stable():
     digest = recorder.digest(sid)
     assert digest == recorder.digest(sid) and len(digest) == 32 and sid not in digest
     assert Recorder(None, digest_key("other")).digest(sid) != digest
+    for not_a_call in ("", "CA123", sid + "\n", "XX" + sid[2:], sid.replace("0", "g")):
+        assert recorder.digest(not_a_call) is None
 
 
 def test_the_day_of_an_event_is_the_day_in_london_across_midnight_and_the_clock_change():

@@ -48,9 +48,10 @@ def test_unrolled_events_are_never_purged(app, client, clock):
     app.config["IVR_EVENT_RETENTION_DAYS"] = 1
     Caller(client, call_sid="CA" + "e" * 32).ring()
     app.extensions["ivr.journey"].flush()
+    recorded = count(app, JourneyEvent)
     clock.now = OPEN + dt.timedelta(days=1)  # past the retention, but the day is not finished yet
     purge_expired(app)
-    assert count(app, JourneyEvent) == 2
+    assert recorded > 0 and count(app, JourneyEvent) == recorded
 
 
 def test_ivr_callbacks_purge_purges_events_too(app, client, runner, monkeypatch):
