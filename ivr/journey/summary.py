@@ -145,7 +145,9 @@ def roll_up(db, today: dt.date, now: dt.datetime | None = None) -> int:
             with db.session() as session:
                 session.add(JourneyRolled(day=day, rolled_at=now))
                 session.flush()
-                totals = summarise(events_between(session, day, day + DAY))
+                # From the day before: a call that began then is filed under that day and left out here, not
+                # counted again as a call from its events after midnight (the report reads the same window).
+                totals = summarise(events_between(session, day - DAY, day + DAY))
                 rows = [
                     {"day": d, "version": v, "kind": k, "node": n, "detail": x, "count": c}
                     for (d, v, k, n, x), c in totals.items()

@@ -64,3 +64,19 @@ def test_ivr_callbacks_purge_purges_events_too(app, client, runner, monkeypatch)
     result = runner.invoke(main, ["callbacks", "purge"])
     assert result.exit_code == 0, result.output
     assert "journey event(s) older than 1 days (their daily totals are kept)" in result.output
+
+
+def test_a_call_across_midnight_is_one_call_before_and_after_the_roll_up(app, client, clock):
+    """Its events fall on two days; the second day's totals must not count its tail as a call of their own."""
+    midnight = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(0), dt.UTC)  # November: London is UTC
+    clock.now = midnight - dt.timedelta(seconds=30)
+    caller = Caller(client, call_sid="CA" + "f" * 32)
+    caller.to_main_menu()
+    clock.now = midnight + dt.timedelta(seconds=30)
+    caller.silence()
+    caller.post("/voice/status", CallStatus="completed")
+    both_days = (DAY, DAY + dt.timedelta(days=1))
+    before = report(app, *both_days, today=both_days[1])  # nothing rolled yet: read from the events
+    after = report(app, *both_days, today=both_days[1] + dt.timedelta(days=5))  # both days rolled
+    assert before["calls"] == 1 and before["nodes"]["main"]["silence"] == 1
+    assert after == before
