@@ -121,13 +121,14 @@ class _Days:
 _days = _Days()
 
 
-def _safely(build) -> None:
-    """Record what `build(here)` returns; whatever goes wrong, the call carries on (and it is counted)."""
+def _safely(build, *args) -> None:
+    """Record the events `build(here, *args)` returns (see `_events`); whatever goes wrong, the call carries on (and
+    it is counted)."""
     here = _here()
     if here is None:
         return
     try:
-        events = build(here)
+        events = build(here, *args)
         if events:
             _hand_over(here, events)
     except Exception as exc:
@@ -138,24 +139,33 @@ def _safely(build) -> None:
 def record(reply, line=None, state=None) -> None:
     """A voice or booking webhook answered with `reply`: record what the caller did and where they went.
     `line` and `state` are the Line and CallState the view answered with (looked up again when not given)."""
-    _safely(lambda here: _events(here, reply, line, state))
+    _safely(_events, reply, line, state)
 
 
 def booking(result: str) -> None:
     """A callback booking's result: booked, refused (no data key), limited (daily limit) or failed."""
-    _safely(lambda here: [("callback", (here.request.view_args or {}).get("node_id", ""), result, "", "")])
+    _safely(_booking, result)
+
+
+def _booking(here: _Here, result: str) -> list[str]:
+    return ["callback", (here.request.view_args or {}).get("node_id", ""), result, "", ""]
 
 
 def call_ended(form) -> None:
     """Twilio's status callback: the call is over (where it was is worked out from its events)."""
     status = form.get("CallStatus", "")
     if status in ENDED:
-        _safely(lambda here: [("call_ended", "", status, "", "")])
+        _safely(_call_ended, status)
 
 
-def _events(here: _Here, reply, line=None, state=None) -> list[tuple[str, str, str, str, str]]:
-    """(kind, node, detail, to_node, to_kind) of what happened; where the line took the caller goes in the last
-    event's to_node and to_kind (one row, not two), or in an "entered" event of its own when nothing else did."""
+def _call_ended(here: _Here, status: str) -> list[str]:
+    return ["call_ended", "", status, "", ""]
+
+
+def _events(here: _Here, reply, line=None, state=None) -> list[str]:
+    """What happened, five strings an event, one event after another (the recorder's flat form): kind, node, detail,
+    and where the line then took the caller (to_node, to_kind): in the last event's, so one row, not two, or in an
+    "entered" event of its own when nothing else happened."""
     params = here.params
     req = here.request
     endpoint = req.endpoint or ""
@@ -164,32 +174,31 @@ def _events(here: _Here, reply, line=None, state=None) -> list[tuple[str, str, s
     line = line if line is not None else dryrun.line(here.app)
     flow = line.flow
     node = flow.nodes.get(node_id)
-    events: list[tuple[str, str, str, str, str]] = []
+    events: list[str] = []
     if endpoint == "voice.incoming":
-        events.append(("call_started", "", "", "", ""))
+        events += ("call_started", "", "", "", "")
     elif endpoint == "voice.dialled":
         status = params.get("DialCallStatus", "failed")
         status = status if status in DIAL_STATUSES else "other"
         number = node.number if isinstance(node, model.Transfer) else ""
-        events.append(("transfer", node_id, f"{number}/{status}", "", ""))
+        events += ("transfer", node_id, f"{number}/{status}", "", "")
     elif endpoint == "voice.answer" or (endpoint == "callbacks.step" and args.get("step") != "start"):
         heard = _heard(node, params, reply)
         if heard:
-            events.append((heard, node_id, "", "", ""))
+            events += (heard, node_id, "", "", "")
     moved = endpoint in ("voice.incoming", "voice.enter") or reply.node != node_id
     if endpoint != "voice.incoming":
         state = state if state is not None else line.engine.state_from_query(req.query_string)
         left_language_menu = isinstance(node, model.LanguageMenu) and moved
         if reply.language and (reply.language != state.language or left_language_menu):
-            events.append(("language", "", reply.language, "", ""))
+            events += ("language", "", reply.language, "", "")
     if reply.node and moved:
         target = flow.nodes.get(reply.node)
         to_kind = target.kind if target is not None else ""
         if events:
-            kind, at_node, detail = events[-1][:3]
-            events[-1] = (kind, at_node, detail, reply.node, to_kind)
+            events[-2:] = (reply.node, to_kind)
         else:
-            events.append(("entered", reply.node, to_kind, "", ""))
+            events += ("entered", reply.node, to_kind, "", "")
     return events
 
 
