@@ -13,7 +13,7 @@ most 1.05).
 
     apt-get install -y valgrind                 # once
     .venv/bin/python bench/journey_cost.py      # about 5 minutes: callgrind is ~50x slower than the CPU
-    .venv/bin/python bench/journey_cost.py --requests 100   # quicker, a little less exact
+    .venv/bin/python bench/journey_cost.py --requests 400   # quicker, a little less exact
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def instructions(mode: str, requests: int, folder: Path) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Instructions per webhook with journey events off and on.")
-    parser.add_argument("--requests", type=int, default=400, help="measured webhooks per run (default 400)")
+    parser.add_argument("--requests", type=int, default=2000, help="measured webhooks per run (default 2000)")
     parser.add_argument("--inner", nargs=2, metavar=("MODE", "REQUESTS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inner:
