@@ -57,6 +57,11 @@ class Caller:
             raise click.ClickException(f"the line answered {answer.status_code} at {parts.path}: {answer.text[:200]}")
         return ET.fromstring(answer.content)
 
+    def hung_up(self, entry_url: str) -> None:
+        """Post the status callback Twilio sends once a call is over (to `<entry_url>/status`), so the line's
+        reports see the call end, as they would on a real call."""
+        self.post(entry_url.rstrip("/") + "/status", {"CallStatus": "completed"})
+
     def words_of(self, url: str) -> str | None:
         """The words of a <Play> clip (the line serves them beside the audio), or None."""
         parts = urlsplit(url)
@@ -314,5 +319,6 @@ def call(url, public_url, keys, from_number, speak):
     entry = (public_url or url).rstrip("/") + "/voice"
     try:
         run_call(caller, entry, Script(keys) if keys is not None else Terminal(), voice=Voice(speak))
+        caller.hung_up(entry)
     except requests.ConnectionError as exc:
         raise click.ClickException(f"cannot reach the line at {url}: is `ivr serve` running? ({exc})") from exc

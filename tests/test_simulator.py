@@ -178,3 +178,17 @@ def test_the_terminal_takes_a_whole_number_at_number_entry(booking_client, monke
     simulator.run_call(caller, f"{PUBLIC_URL}/voice", simulator.Terminal(), echo=lines.append)
     assert heard_back(lines)
     assert "YOU: 07911123456" in lines  # what Twilio sends: the keys without the #
+
+
+def test_the_call_ends_with_twilios_status_callback(client):
+    """`ivr call` posts the status callback when the call is over, signed, so the reports see how it ended."""
+    ended = []
+    hooks = client.application.extensions["ivr.status_hooks"]
+    hooks.append(ended.append)
+    try:
+        caller = simulator.Caller("", TOKEN, "+447700900123", session=FlaskSession(client))
+        simulator.run_call(caller, f"{PUBLIC_URL}/voice", simulator.Script("1"), echo=lambda line: None)
+        caller.hung_up(f"{PUBLIC_URL}/voice")
+    finally:
+        hooks.remove(ended.append)
+    assert [(form["CallSid"], form["CallStatus"]) for form in ended] == [(caller.call_sid, "completed")]
