@@ -116,7 +116,9 @@ def events_between(session, first: dt.date, last: dt.date):
     query = (
         select(*COLUMNS)
         .where(JourneyEvent.day >= first, JourneyEvent.day <= last)
-        .order_by(JourneyEvent.call, JourneyEvent.id)
+        # By time, not by id alone: each worker and server has its own writer, so a later webhook's rows can be
+        # numbered before an earlier one's. One webhook's rows share their time and keep their order by id.
+        .order_by(JourneyEvent.call, JourneyEvent.at, JourneyEvent.id)
     )
     return session.execute(query)
 

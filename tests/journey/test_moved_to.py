@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ivr.journey.models import JourneyEvent
 from ivr.journey.recorder import COLUMNS
-from ivr.journey.summary import summarise
+from ivr.journey.summary import events_between, summarise
 from tests.callbacks.conftest import BOTH, fresh_database
 
 AT = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
@@ -123,3 +123,28 @@ def test_the_migration_keeps_every_move_both_ways(database_url):
         assert after == before == summarise(rows("a" * 32, SEPARATE))
     finally:
         engine.dispose()
+
+
+def test_a_call_served_by_two_workers_is_read_in_the_order_it_happened(database_url):
+    """Each worker (and server) has its own writer: a later webhook's rows can be written, and numbered, before an
+    earlier one's. Reports read a call's events in time order, so where it ended is where it really was."""
+    from ivr.db import Database, upgrade
+    from ivr.journey.recorder import Recorder, digest_key
+
+    upgrade(database_url)
+    db = Database(database_url)
+    try:
+        first, second = Recorder(db, digest_key("k")), Recorder(db, digest_key("k"))
+        call = "c" * 32
+        second.add(AT + dt.timedelta(seconds=20), DAY, call, 2, ["key", "main", "", "protection", "guidance"])
+        second.add(AT + dt.timedelta(seconds=30), DAY, call, 2, ["call_ended", "", "completed", "", ""])
+        second.flush()  # this worker's batch is written first...
+        first.add(AT, DAY, call, 2, ["call_started", "", "", "main", "menu"])
+        first.add(AT + dt.timedelta(seconds=10), DAY, call, 2, ["silence", "main", "", "", ""])
+        first.flush()  # ...and the start of the call after it
+        with Session(db.engine) as session:
+            totals = summarise(events_between(session, DAY, DAY))
+        assert totals[(DAY, 2, "left", "protection", "")] == 1 and totals[(DAY, 2, "left", "main", "")] == 0
+        assert totals[(DAY, 2, "outcome", "", "hung_up")] == 1
+    finally:
+        db.engine.dispose()

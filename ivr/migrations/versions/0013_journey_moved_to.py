@@ -27,7 +27,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Back to one row per thing that happened: each folded move becomes an "entered" row of its own, numbered
-    # straight after its cause (reports read a call's events in id order): ids are doubled first, in two steps
+    # straight after its cause (the code before 0013 reads a call's events in id order): ids are doubled first, in two steps
     # so no two rows ever share one, and each move takes its cause's id + 1.
     op.execute("UPDATE journey_events SET id = -2 * id")
     op.execute("UPDATE journey_events SET id = -id")
