@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from ivr.db import Database, upgrade  # noqa: E402
 from ivr.flow import load_flow  # noqa: E402
+from ivr.journey import line_day  # noqa: E402
 from ivr.journey.report import as_json, collect  # noqa: E402
 
 PATHS = (  # (kind, node, detail) of typical calls, in order
@@ -122,9 +123,11 @@ def main() -> int:
     try:
         upgrade(url)
         db = Database(url)
-        first = dt.date(2025, 11, 1)
-        until = first + dt.timedelta(days=364)
-        today = until + dt.timedelta(days=1)
+        # The year up to yesterday, as a real line's would be: `ivr report` (which reads the real date) then has
+        # no more to roll up than the first report did, whatever day this runs.
+        today = line_day(dt.datetime.now(dt.UTC))
+        until = today - dt.timedelta(days=1)
+        first = until - dt.timedelta(days=364)
         started = time.perf_counter()
         loader = create_engine(url)  # no statement time limit for the bulk load
         raw = loader.raw_connection()
