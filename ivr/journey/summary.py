@@ -165,14 +165,15 @@ def roll_up(db, today: dt.date, now: dt.datetime | None = None) -> int:
 
 
 def purge(db, today: dt.date, retention_days: int, now: dt.datetime | None = None) -> int:
-    """Roll up what is finished, then delete events older than the retention (never unrolled ones)."""
+    """Roll up what is finished, then delete events older than the retention: never unrolled ones, nor the last
+    rolled day's (the next day's roll-up reads them, to leave out calls that began that day)."""
     roll_up(db, today, now)
     oldest_kept = today - dt.timedelta(days=retention_days)
     with db.session() as session:
         last = last_rolled(session)
         if last is None:
             return 0
-        cutoff = min(oldest_kept, last + DAY)
+        cutoff = min(oldest_kept, last)
         result = session.execute(delete(JourneyEvent).where(JourneyEvent.day < cutoff))
         return result.rowcount or 0
 

@@ -80,3 +80,24 @@ def test_a_call_across_midnight_is_one_call_before_and_after_the_roll_up(app, cl
     after = report(app, *both_days, today=both_days[1] + dt.timedelta(days=5))  # both days rolled
     assert before["calls"] == 1 and before["nodes"]["main"]["silence"] == 1
     assert after == before
+
+
+def test_a_call_across_midnight_is_one_call_with_one_days_retention(app, client, clock):
+    """The purge keeps the last rolled day's events: the next day's roll-up needs them to see a call began then."""
+    from ivr.journey.summary import purge
+
+    midnight = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(0), dt.UTC)  # November: London is UTC
+    clock.now = midnight - dt.timedelta(seconds=30)
+    caller = Caller(client, call_sid="CA" + "9" * 32)
+    caller.to_main_menu()
+    clock.now = midnight + dt.timedelta(seconds=30)
+    caller.silence()
+    caller.post("/voice/status", CallStatus="completed")
+    app.extensions["ivr.journey"].flush()
+    db = app.extensions["ivr.db"]
+    for days_on in (2, 3, 4):  # the purge runs each day, as it does at every start and booking
+        purge(db, DAY + dt.timedelta(days=days_on), retention_days=1)
+    with db.session() as session:
+        query = select(JourneyDaily.day, JourneyDaily.count).where(JourneyDaily.kind == "calls")
+        calls = {day: count for day, count in session.execute(query)}
+    assert calls == {DAY: 1}
