@@ -94,6 +94,10 @@ class Recorder:
         never raises."""
         if not events:
             return
+        if len(events) % FIELDS:  # a malformed entry would sink the whole batch it was written with: not this one
+            counted("dropped")
+            log.warning("journey events not recorded: %d fields is not %d an event", len(events), FIELDS)
+            return
         if len(self._pending) >= CAPACITY:
             counted("dropped", len(events) // FIELDS)
             return

@@ -158,3 +158,14 @@ def test_a_waiting_entry_is_nothing_the_garbage_collector_keeps_visiting():
     add(recorder, ENTRIES)
     gc.collect()
     assert [gc.is_tracked(entry) for entry in recorder._pending] == [False, False]
+
+
+def test_a_malformed_entry_is_dropped_alone(database):
+    """Events come five fields each; one that does not is dropped (counted) at once, not with the batch it joins."""
+    recorder = Recorder(database, digest_key("k"))
+    before = dropped()
+    add(recorder, ENTRIES[:1])
+    recorder.add(AT, DAY, "d" * 32, 1, ["key", "main", ""])  # three fields
+    add(recorder, ENTRIES[1:])
+    recorder.flush()
+    assert dropped() - before == 1 and stored(database) == ROWS
