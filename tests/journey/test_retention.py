@@ -66,15 +66,20 @@ def test_ivr_callbacks_purge_purges_events_too(app, client, runner, monkeypatch)
     assert "journey event(s) older than 1 days (their daily totals are kept)" in result.output
 
 
-def test_a_call_across_midnight_is_one_call_before_and_after_the_roll_up(app, client, clock):
-    """Its events fall on two days; the second day's totals must not count its tail as a call of their own."""
+def call_across_midnight(client, clock, call_sid: str) -> None:
+    """A call from 30 s before midnight after DAY to 30 s after it: the main menu, then silence, then the end."""
     midnight = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(0), dt.UTC)  # November: London is UTC
     clock.now = midnight - dt.timedelta(seconds=30)
-    caller = Caller(client, call_sid="CA" + "f" * 32)
+    caller = Caller(client, call_sid=call_sid)
     caller.to_main_menu()
     clock.now = midnight + dt.timedelta(seconds=30)
     caller.silence()
     caller.post("/voice/status", CallStatus="completed")
+
+
+def test_a_call_across_midnight_is_one_call_before_and_after_the_roll_up(app, client, clock):
+    """Its events fall on two days; the second day's totals must not count its tail as a call of their own."""
+    call_across_midnight(client, clock, "CA" + "f" * 32)
     both_days = (DAY, DAY + dt.timedelta(days=1))
     before = report(app, *both_days, today=both_days[1])  # nothing rolled yet: read from the events
     after = report(app, *both_days, today=both_days[1] + dt.timedelta(days=5))  # both days rolled
@@ -86,13 +91,7 @@ def test_a_call_across_midnight_is_one_call_with_one_days_retention(app, client,
     """The purge keeps the last rolled day's events: the next day's roll-up needs them to see a call began then."""
     from ivr.journey.summary import purge
 
-    midnight = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(0), dt.UTC)  # November: London is UTC
-    clock.now = midnight - dt.timedelta(seconds=30)
-    caller = Caller(client, call_sid="CA" + "9" * 32)
-    caller.to_main_menu()
-    clock.now = midnight + dt.timedelta(seconds=30)
-    caller.silence()
-    caller.post("/voice/status", CallStatus="completed")
+    call_across_midnight(client, clock, "CA" + "9" * 32)
     app.extensions["ivr.journey"].flush()
     db = app.extensions["ivr.db"]
     for days_on in (2, 3, 4):  # the purge runs each day, as it does at every start and booking
