@@ -158,7 +158,7 @@ class Recorder:
                 if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
                     _copy(connection, _rows(entries))
                 elif engine.dialect.name == "sqlite":
-                    connection.exec_driver_sql(self._insert(engine)[0], _sqlite_rows(entries))
+                    connection.exec_driver_sql(self._insert(engine)[0], _rows(entries, as_text=True))
                 else:
                     sql, processors = self._insert(engine)
                     rows = _rows(entries)
@@ -192,37 +192,27 @@ class Recorder:
         return self._statement[1], self._statement[2]
 
 
-def _rows(entries: list[tuple]) -> list[tuple]:
-    """Row tuples in COLUMNS order, the values as recorded."""
-    rows = []
-    for entry in entries:
-        at, day, call, version = entry[:SHARED]
-        for i in range(SHARED, len(entry), FIELDS):
-            kind, node, detail, to_node, to_kind = entry[i : i + FIELDS]
-            rows.append((at, day, call, kind, node[:64], detail[:64], version, to_node[:64], to_kind[:16]))
-    return rows
-
-
-def _sqlite_rows(entries: list[tuple]) -> list[tuple]:
-    """Row tuples in the text forms SQLAlchemy's SQLite DateTime and Date store ("2026-11-25 10:00:30.125676": the
-    clock's wall time, no offset; "2026-11-25"), made once per second of the batch (the time, to which each entry
-    adds its microseconds) or per day (the date): they were half a row's cost."""
+def _rows(entries: list[tuple], as_text: bool = False) -> list[tuple]:
+    """Row tuples in COLUMNS order. `as_text`: the time and day in the text forms SQLAlchemy's SQLite DateTime and
+    Date store ("2026-11-25 10:00:30.125676": the clock's wall time, no offset; "2026-11-25"), made once per second
+    of the batch (the time, to which each entry adds its microseconds) or per day: they were half a row's cost."""
     rows, days, seconds = [], {}, {}
     for entry in entries:
         at, day, call, version = entry[:SHARED]
-        # The time to the second is the same for many entries of a batch: made once, the microseconds added.
-        # (isoformat formats the UTC offset only to have it cut off: three times the cost.)
-        second = (at.year, at.month, at.day, at.hour, at.minute, at.second)
-        upto = seconds.get(second)
-        if upto is None:
-            upto = seconds[second] = at.replace(microsecond=0, tzinfo=None).isoformat(" ")
-        when = f"{upto}.{at.microsecond:06d}"
-        on = days.get(day)
-        if on is None:
-            on = days[day] = day.isoformat()
+        if as_text:
+            # (isoformat on the aware time formats the UTC offset only to have it cut off: three times the cost.)
+            second = (at.year, at.month, at.day, at.hour, at.minute, at.second)
+            upto = seconds.get(second)
+            if upto is None:
+                upto = seconds[second] = at.replace(microsecond=0, tzinfo=None).isoformat(" ")
+            at = f"{upto}.{at.microsecond:06d}"
+            on = days.get(day)
+            if on is None:
+                on = days[day] = day.isoformat()
+            day = on
         for i in range(SHARED, len(entry), FIELDS):
             kind, node, detail, to_node, to_kind = entry[i : i + FIELDS]
-            rows.append((when, on, call, kind, node[:64], detail[:64], version, to_node[:64], to_kind[:16]))
+            rows.append((at, day, call, kind, node[:64], detail[:64], version, to_node[:64], to_kind[:16]))
     return rows
 
 
