@@ -109,7 +109,10 @@ def test_a_run_that_cannot_install_stops_at_once_with_one_line(tmp_path):
 
 def test_a_run_with_what_it_needs_goes_on(tmp_path):
     done = run_pytest(
-        tmp_path, NEEDS_CHROMIUM, "tests.system_packages", IVR_TEST_CHROMIUM=sys.executable  # any file that is there
+        tmp_path,
+        NEEDS_CHROMIUM,
+        "tests.system_packages",
+        IVR_TEST_CHROMIUM=sys.executable,  # any file that is there
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "ran").read_text() == "yes"
