@@ -148,3 +148,14 @@ def test_the_first_admin_on_a_fresh_install_needs_no_token_and_no_db_upgrade(run
     with engine.connect() as connection:
         assert connection.exec_driver_sql("select email, role from staff").all() == [("first@example.org", "admin")]
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("path", "where"), [("/admin/diagram", 'class="app-diagram"'), ("/admin/try", 'id="try-diagram"')]
+)
+def test_the_staff_pages_draw_the_diagram_with_no_system_graphviz(editor, no_system_graphviz, path, where):
+    page = editor.get(path).get_data(as_text=True)
+    assert where in page
+    picture = page[page.index('<svg role="img"') : page.index("</svg>")]
+    assert "press 1" in picture and "Transfer: helpline" in picture and "Callback booking" in picture
+    assert "cannot be drawn" not in page
