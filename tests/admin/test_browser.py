@@ -3,7 +3,7 @@ real server on a free port. Sign in, edit and hear a prompt, publish it and ring
 line, roll back, upload a recording, work the callback queue, roles, keyboard use,
 and an axe-core scan of every page.
 
-Needs /usr/bin/chromium (never a downloaded browser; .ci/run installs it) and axe-core,
+Needs /usr/bin/chromium (never a downloaded browser; the test run installs it, tests/system_packages.py) and axe-core,
 which the first browser test installs with `npm ci` in tests/admin (tests/admin/axe.py).
 """
 
