@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import DateTime, ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import AuditEvent
+from .db import Base, utcnow
 
 # Any run of 7+ digits (with spaces, dashes, a plus) is taken for a phone number and masked.
 _NUMBER = re.compile(r"\+?\d[\d\s\-()]{5,}\d")
+
+
+
+class AuditEvent(Base):
+    """Who did what, when. Never holds a phone number."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
 
 
 def scrub(text: str) -> str:

@@ -4,9 +4,9 @@
     calendar.close(day, note, by, now)                     # the line shut all that day
     calendar.open_extra(day, opens, closes, note, by, now) # an extra day, with its hours
     calendar.remove(day)                                   # back to the usual week
-    calendar.exceptions()                                  # for ivr.line_calendar, cached briefly
+    calendar.exceptions()                                  # for ivr.flow.hours, cached briefly
 
-The line's calendar (ivr.line_calendar) reads them through `exceptions()`, which
+The line's calendar (ivr.flow.hours) reads them through `exceptions()`, which
 keeps what it read for a few seconds (IVR_CALENDAR_CACHE_SECONDS, default 10):
 a change made on one server is heard on every other within that time, with no
 restart, and a webhook costs at most one small query per server in that time.
@@ -25,8 +25,8 @@ from sqlalchemy import Date, DateTime, String, Time, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import Base, Database
-from .line_calendar import Exceptions
+from ..db import Base, Database
+from ..flow.hours import Exceptions
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +156,8 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 def init_app(app) -> None:
-    """Bind the calendar to the app and hand it to ivr.line_calendar on every request."""
-    from . import line_calendar
+    """Bind the calendar to the app and hand it to ivr.flow.hours on every request."""
+    from ..flow import hours as line_calendar
 
     given = app.config.get("IVR_CALENDAR_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
     try:
@@ -165,7 +165,7 @@ def init_app(app) -> None:
     except (TypeError, ValueError):
         seconds = -1
     if not 0 <= seconds <= 3600:
-        from .errors import ConfigError
+        from ..errors import ConfigError
 
         raise ConfigError(f"IVR_CALENDAR_CACHE_SECONDS must be a number of seconds from 0 to 3600, not {given!r}")
     calendar = CalendarStore(app.extensions["ivr.db"], seconds)

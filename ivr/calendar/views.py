@@ -1,7 +1,7 @@
 """The Calendar page (admins): close the line for a day, open it on an extra day, take either away.
 
 Each change is audited in the same transaction as the change itself. The line's opening hours
-(what callers hear) and callback due dates both follow these days (ivr.line_calendar).
+(what callers hear) and callback due dates both follow these days (ivr.flow.hours).
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ... import line_calendar
-from ...calendar_store import CLOSED, CalendarError
-from .. import audit, bp
-from ..access import db, requires
+from .. import audit
+from ..flow import hours as line_calendar
+from ..staff import staff_blueprint
+from ..staff.access import db, requires
 from .forms import DATE_HINT, TIME_HINT, FormError, read_date, read_time
+from .store import CLOSED, CalendarError
+
+bp = staff_blueprint("calendar", __name__)
 
 BANK_HOLIDAYS_SHOWN = 8
 
@@ -61,7 +64,7 @@ def render_page(errors: dict, values: dict, status: int = 200):
             if len(bank) == BANK_HOLIDAYS_SHOWN:
                 break
     page = render_template(
-        "admin/calendar.html",
+        "calendar/calendar.html",
         days=calendar().days(since=start),
         bank=bank,
         errors=errors,
@@ -138,7 +141,7 @@ def calendar_change():
         )
     else:
         flash(f"The line is open on {said(day)}, {clock_time(opens)} to {clock_time(closes)}.", "success")
-    return redirect(url_for("admin.line_calendar_page"))
+    return redirect(url_for("calendar.line_calendar_page"))
 
 
 @bp.post("/calendar/remove")
@@ -149,7 +152,7 @@ def calendar_remove():
         day = dt.date.fromisoformat(request.form.get("day", "")[:10])
     except ValueError:
         flash("That day could not be read: choose Remove next to a day in the list.", "error")
-        return redirect(url_for("admin.line_calendar_page"))
+        return redirect(url_for("calendar.line_calendar_page"))
     try:
         with db().session() as session:
             gone = calendar().remove(day, session=session)
@@ -157,6 +160,6 @@ def calendar_remove():
             audit.record(session, "calendar.remove", f"{what} on {said(day)} removed")
     except CalendarError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("admin.line_calendar_page"))
+        return redirect(url_for("calendar.line_calendar_page"))
     flash(f"The {what} on {said(day)} is removed: that day follows the weekly hours again.", "success")
-    return redirect(url_for("admin.line_calendar_page"))
+    return redirect(url_for("calendar.line_calendar_page"))

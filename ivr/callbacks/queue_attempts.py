@@ -11,9 +11,10 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 
-from ..callbacks.models import ANSWERED, FAILED_OUTCOMES, OUTCOMES, VOICEMAIL_LEFT
-from . import audit, bp
-from .access import requires
+from .. import audit
+from ..staff.access import requires
+from .models import ANSWERED, FAILED_OUTCOMES, OUTCOMES, VOICEMAIL_LEFT
+from .queue_views import bp
 
 # What a caseworker reads for each outcome (the codes stay in the store).
 OUTCOME_WORDS = {
@@ -52,8 +53,8 @@ def _attempt_words():
 @requires("queue")
 def queue_attempt(reference):
     """Record one attempt to ring the caller; the request closes after the last failed one allowed."""
-    from ..callbacks.store import StoreError
     from .queue_views import _request_or_404, render_request
+    from .store import StoreError
 
     item = _request_or_404(reference)
     outcome = request.form.get("outcome", "")
@@ -78,10 +79,10 @@ def queue_attempt(reference):
             f"Request {changed.reference} is closed as could not reach: {changed.failed_attempts} attempts failed.",
             "success",
         )
-        return redirect(url_for("admin.queue"))
+        return redirect(url_for("queue.queue"))
     if outcome == ANSWERED:
         flash(f"Attempt {count} recorded: answered. Mark the request done when you have finished.", "success")
     else:
         left = store.max_attempts - changed.failed_attempts
         flash(f"Attempt {count} recorded: {OUTCOME_DONE[outcome]}. {left} more failed attempt(s) close it.", "success")
-    return redirect(url_for("admin.queue_request", reference=changed.reference))
+    return redirect(url_for("queue.queue_request", reference=changed.reference))

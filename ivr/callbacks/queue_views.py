@@ -18,10 +18,14 @@ import re
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..callbacks.store import Page
-from . import audit, bp, paging, queue_words
-from .access import requires
-from .paging import page_number
+from .. import audit
+from ..staff import staff_blueprint
+from ..staff.access import requires
+from ..staff.paging import page_number
+from . import queue_words
+from .store import Page
+
+bp = staff_blueprint("queue", __name__)
 
 CHOICES = {
     "in_progress": "In progress",
@@ -41,7 +45,6 @@ SHOWN = {
 PURPOSE_FILTERS = {"": "Both", **{key: f"{label} only" for key, label in queue_words.PURPOSES.items()}}
 _REFERENCE = re.compile(r"^\d{4,12}$")
 
-paging.init_app(bp)
 
 
 def available() -> bool:
@@ -65,11 +68,12 @@ def now():
     return current_app.config["IVR_CLOCK"]()
 
 
-def home_counts() -> dict | None:
-    """{"new": n, "overdue": n} for the home page, when this person works the queue."""
+def home_counts() -> str | None:
+    """"n new, n overdue" for the home page, when this person works the queue."""
     if not (available() and current_user.can("queue")):
         return None
-    return callbacks().counts(now())
+    counts = callbacks().counts(now())
+    return f"{counts['new']} new, {counts['overdue']} overdue"
 
 
 @bp.get("/queue")
@@ -99,7 +103,7 @@ def queue():
 
 def render_queue(page, shown, purpose, counts=None, errors=None, reference=""):
     return render_template(
-        "admin/queue.html",
+        "callbacks/queue.html",
         page=page,
         shown=shown,
         purpose=purpose,
@@ -117,7 +121,7 @@ def render_queue(page, shown, purpose, counts=None, errors=None, reference=""):
 
 def find(raw: str):
     """The request with exactly this reference, or the queue page saying why there is none."""
-    from ..callbacks.store import REFERENCE_DIGITS
+    from .store import REFERENCE_DIGITS
 
     reference = "".join(raw.split())
     if not reference:
@@ -129,7 +133,7 @@ def find(raw: str):
     else:
         item = callbacks().get(reference)
         if item is not None:
-            return redirect(url_for("admin.queue_request", reference=item.reference))
+            return redirect(url_for("queue.queue_request", reference=item.reference))
         error = f"No request has the reference {reference}: check it and try again"
     return render_queue(Page((), 0, 1), "all", "", errors={"reference": error}, reference=raw[:40]), 404
 
@@ -166,7 +170,7 @@ def render_request(item, errors=None, form=None, show_number=False):
         again = "; page shown again after a form error" if errors else ""
         audit.record_now("queue.open", f"request {item.reference} (number not shown{again})")
     return render_template(
-        "admin/queue_request.html",
+        "callbacks/queue_request.html",
         item=item,
         number=queue_words.number_to_ring(item.number, item.relay) if show_number else None,
         purpose_names=queue_words.PURPOSES,
@@ -196,7 +200,7 @@ def queue_update(reference):
         errors["note"] = "The note must be 1000 characters or fewer"
     if errors:
         return render_request(_request_or_404(reference), errors, {"status": status, "note": note}), 400
-    from ..callbacks.store import StoreError
+    from .store import StoreError
 
     try:
         item = store.set_status(reference, status, now(), note)
@@ -204,7 +208,7 @@ def queue_update(reference):
         abort(404)
     audit.record_now("queue.status", f"request {item.reference}: {status}{' with a note' if note else ''}")
     flash(f"Request {item.reference} marked: {CHOICES[status]}.", "success")
-    return redirect(url_for("admin.queue"))
+    return redirect(url_for("queue.queue"))
 
 
 @bp.post("/queue/<reference>/assign")
@@ -224,7 +228,7 @@ def queue_assign(reference):
             flash(f"Request {item.reference} is already assigned to {holder}. Nothing was changed.", "error")
         else:
             flash(f"Request {item.reference} is closed, so it cannot be assigned.", "error")
-    return redirect(url_for("admin.queue_request", reference=item.reference), 303)
+    return redirect(url_for("queue.queue_request", reference=item.reference), 303)
 
 
 @bp.post("/queue/<reference>/release")
@@ -237,4 +241,4 @@ def queue_release(reference):
         flash(f"You gave back request {item.reference}: it is nobody's now.", "success")
     else:
         flash(f"Request {item.reference} is not assigned to you, so there was nothing to give back.", "error")
-    return redirect(url_for("admin.queue_request", reference=item.reference), 303)
+    return redirect(url_for("queue.queue_request", reference=item.reference), 303)

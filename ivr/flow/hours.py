@@ -5,7 +5,7 @@ holidays of England and Wales come from the `holidays` library, so they are
 never typed in and never run out; dates still listed under an old file's
 `holidays:` key are closed as well (extra closures). An admin's closures and
 extra opening days (set in the staff area, kept in the database by
-ivr.calendar_store) are `Exceptions`: each function takes them, or reads the
+ivr.calendar.store) are `Exceptions`: each function takes them, or reads the
 ones the app installed for this request (`use`), so this module never touches
 the database and the engine stays pure. Everything here takes the moment it
 is asked about (`at`), so a test or the browser's "Try the line" can drive the
@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 import holidays as holidays_lib
 
 if TYPE_CHECKING:
-    from .flow.model import Flow, OpeningHours
+    from .model import Flow, OpeningHours
 
 log = logging.getLogger(__name__)
 
@@ -159,11 +159,9 @@ def due_at(hours, booked: dt.datetime, n: int, exceptions: Exceptions | None = N
 def helpline_hours(flow: Flow) -> OpeningHours | None:
     """The opening hours that decide whether a caller reaches a person (the person route's);
     callbacks are due by the same office's working days."""
-    from .flow.model import HoursBranch
-
     node = flow.nodes.get(flow.settings.person_route)
     seen = set()
-    while isinstance(node, HoursBranch) and node.id not in seen:
+    while getattr(node, "kind", None) == "hours" and node.id not in seen:  # an opening-hours branch
         seen.add(node.id)
         if node.hours in flow.settings.hours:
             return flow.settings.hours[node.hours]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from ..flow import model
-from ..flow.checks import used_prompts
+from . import model
+from .checks import used_prompts
 
 KIND_NAMES = {
     "guidance": "Guidance",

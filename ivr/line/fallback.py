@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from .flow.model import Flow
+from ..flow.model import Flow
 
 
 def fallback_twiml(flow: Flow, caller_id: str | None = None) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from .engine import Engine
-from .flow import Flow, load_flow
+from ..engine import Engine
+from ..flow import Flow, load_flow
 from .twiml import AudioLookup, TwimlRenderer
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import FlowError
 from ..flow import load_flow
-from ..line import Line
-from . import sound, store
+from ..prompts import sound, store
+from .line import Line
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = 1.0  # seconds between serial checks in one process

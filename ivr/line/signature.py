@@ -150,7 +150,7 @@ def shifted_name(params: Mapping) -> str | None:
 
 
 def refuse():
-    from . import metrics
+    from .. import metrics
 
     log.warning("refused a webhook with a missing or wrong signature: %s", request.path)
     metrics.REFUSED.inc()

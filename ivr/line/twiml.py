@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import Dial, Gather, Play, Redirect, Say, VoiceResponse
 
-from . import engine as e
-from .flow import model
+from .. import engine as e
+from ..flow import model
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ GROUP_PAUSE = "600ms"
 _GROUP_BREAK = object()  # in a list of texts to say: the pause between the groups of a number
 
 # Every URL of a rendered answer ends in this mark, replaced at each request by the time of
-# the caller's last key or word (ivr.silence): the cached answer stays the same for every call.
+# the caller's last key or word (ivr.line.silence): the cached answer stays the same for every call.
 SINCE_MARK = "&t=SINCE"
 _SINCE_MARK_XML = "&amp;t=SINCE"
 

@@ -11,7 +11,8 @@ from flask import Blueprint, Response, current_app, request
 from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
-from . import dryrun, journey, metrics, silence
+from .. import dryrun, metrics
+from . import journey, silence
 from .fallback import fallback_twiml
 from .signature import require_twilio_signature, twilio_params
 

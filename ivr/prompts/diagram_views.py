@@ -6,7 +6,9 @@ from flask import current_app, render_template
 from flask_login import login_required
 from markupsafe import Markup
 
-from . import bp, diagram, tree
+from ..flow import tree
+from . import diagram
+from .views import bp
 
 
 @bp.get("/diagram")
@@ -19,4 +21,4 @@ def call_tree():
         problem = ""
     except Exception as exc:  # graphviz.ExecutableNotFound, or dot failing
         picture, problem = None, f"The diagram cannot be drawn on this server: {exc.__class__.__name__}"
-    return render_template("admin/diagram.html", picture=picture, problem=problem, outline=tree.walk(flow), flow=flow)
+    return render_template("prompts/diagram.html", picture=picture, problem=problem, outline=tree.walk(flow), flow=flow)

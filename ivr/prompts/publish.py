@@ -44,8 +44,8 @@ from flask import current_app
 from ..errors import FlowError
 from ..flow import load_flow
 from ..flow.model import Flow
+from ..staff.access import db
 from . import sound, store
-from .access import db
 from .textcheck import check_text
 
 log = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ def publish(
             draft = _same_draft(s, language, prompt_id, draft_revision)
             s.delete(draft)
         version = store.add_version(s, language, prompt_id, text, by, action)
-        from . import audit
+        from .. import audit
 
         detail = f"{prompt_id} ({language}) version {version.id}; rendered {len(rendered)} clip(s)"
         audit.record(s, f"prompt.{action}", detail)

@@ -1,7 +1,7 @@
 """What callers hear now, for the commands: the published words, recordings and clips in the
 database, over the shipped files in prompts/.
 
-Staff publish words into the database (ivr/admin); the files stay the shipped
+Staff publish words into the database (ivr/staff); the files stay the shipped
 defaults. So `ivr prompts render/list/say`, `ivr check` and `ivr doctor` read
 through here to tell the truth about the live line. No Flask app: a plain
 engine on IVR_DATABASE_URL. When there is no database yet (a fresh machine, a
@@ -28,8 +28,8 @@ class Published:
     latest: dict = field(default_factory=dict)  # {(language, prompt id): newest version id}
 
     def stale_translations(self, source_language: str, languages) -> set[tuple[str, str]]:
-        """{(prompt id, language)}: "English changed since this translation" (see ivr/admin/words.py)."""
-        from .admin.words import stale_from_latest
+        """{(prompt id, language)}: "English changed since this translation" (see ivr/staff/words.py)."""
+        from .store import stale_from_latest
 
         return stale_from_latest(self.latest, source_language, languages)
 
@@ -57,7 +57,7 @@ def read(config) -> Published:
     url = config.get("IVR_DATABASE_URL")
     if not url or not _database_exists(url):
         return Published(source="the prompt files (no database yet)")
-    from .admin import store
+    from . import store
 
     engine = _engine(url)
     try:
@@ -65,7 +65,7 @@ def read(config) -> Published:
             return Published(source="the prompt files (the database has no published words yet)")
         with Session(engine) as session:
             texts = store.published_texts(session)
-            from .admin.words import latest_versions
+            from .store import latest_versions
 
             latest = latest_versions(session)
             recordings = {key: f"{digest}.wav" for key, digest in store.published_recordings(session).items()}
@@ -81,8 +81,8 @@ def read(config) -> Published:
 
 def _fetch_recordings(session, config, recordings) -> None:
     """Published recordings into the local audio folder, so what is listed or played is what callers hear."""
-    from .admin.models import Recording
-    from .audio.store import AudioStore
+    from ..audio.store import AudioStore
+    from .models import Recording
 
     if not config.get("IVR_AUDIO_DIR"):
         return
@@ -121,7 +121,7 @@ def fetch_clips(config, names: set[str], store) -> int:
     wanted = sorted(n for n in names if not store.has(n))
     if not wanted:
         return 0
-    from .admin.models import AudioClip
+    from .models import AudioClip
 
     count = 0
     try:
@@ -144,7 +144,7 @@ def keep_clips(config, names: set[str], store) -> int:
     """Store rendered clips of published words in the database, so every server has them; returns how many."""
     if not names:
         return 0
-    from .admin.models import AudioClip
+    from .models import AudioClip
 
     count = 0
     try:

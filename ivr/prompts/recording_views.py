@@ -7,10 +7,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import update
 
-from . import audit, bp, sound, store
-from .access import db, requires
+from .. import audit
+from ..staff.access import db, requires
+from . import sound, store
 from .models import Recording
-from .prompt_views import known, render_edit, shipped_flow
+from .views import bp, known, render_edit, shipped_flow
 
 AUDIO_TYPES = (".wav", ".mp3")
 
@@ -33,7 +34,7 @@ def prompt_draft_audio(language, prompt_id):
         path = sound.render_draft(shipped_flow(), prompt_id, text, language)
     except sound.SpeechError as exc:
         return render_template(
-            "admin/message.html",
+            "staff/message.html",
             title="The draft cannot be played",
             message=f"The voice could not say these words: {exc}",
         ), 422
@@ -84,7 +85,7 @@ def recording_upload(language, prompt_id):
         )
         audit.record(s, "recording.upload", f"{prompt_id} ({language}) {upload.filename[:80]}, {seconds:.0f} s")
     flash("Recording uploaded and converted for the phone. Listen to it, then publish it.", "success")
-    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id) + "#recordings")
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id) + "#recordings")
 
 
 def _recording(recording_id, language, prompt_id, s) -> Recording:
@@ -122,7 +123,7 @@ def recording_publish(language, prompt_id, recording_id):
         audit.record(s, "recording.publish", f"{prompt_id} ({language}) recording {row.id}")
     current_app.extensions["ivr.line"].refresh()
     flash("Recording published. Callers hear it from their next call.", "success")
-    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id) + "#recordings")
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id) + "#recordings")
 
 
 @bp.post("/prompts/<language>/<prompt_id>/recording/<int:recording_id>/remove")
@@ -139,4 +140,4 @@ def recording_remove(language, prompt_id, recording_id):
     if was_live:
         current_app.extensions["ivr.line"].refresh()
     flash("Recording removed. Callers hear the line's own voice for these words.", "success")
-    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id) + "#recordings")
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id) + "#recordings")

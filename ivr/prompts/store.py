@@ -125,7 +125,7 @@ def publish_text(session, language, prompt_id, text, by, action, validate) -> Pr
 
 
 def add_version(session, language, prompt_id, text, by, action) -> PromptVersion:
-    """Store checked words as the live version and bump the serial (ivr.admin.publish checks and renders first)."""
+    """Store checked words as the live version and bump the serial (ivr.prompts.publish checks and renders first)."""
     version = PromptVersion(language=language, prompt_id=prompt_id, text=text, action=action, published_by=by)
     session.add(version)
     bump_serial(session)
@@ -148,3 +148,33 @@ def rollback(session, version_id: int, by: str, validate) -> PromptVersion:
     if old is None:
         raise LookupError(version_id)
     return publish_text(session, old.language, old.prompt_id, old.text, by, "rollback", validate)
+
+
+def stale_translations(session, source_language: str, languages) -> set[tuple[str, str]]:
+    """{(prompt id, language)} whose words were last set before their English words last changed.
+
+    The English changed when a version of it was published; a translation is in step again once
+    a version of it is published (new words, or the same words confirmed).
+    """
+    return stale_from_latest(latest_versions(session), source_language, languages)
+
+
+def latest_versions(session) -> dict[tuple[str, str], int]:
+    """{(language, prompt id): id of its newest published version}."""
+    rows = session.execute(
+        select(PromptVersion.language, PromptVersion.prompt_id, func.max(PromptVersion.id)).group_by(
+            PromptVersion.language, PromptVersion.prompt_id
+        )
+    ).all()
+    return {(language, prompt_id): newest for language, prompt_id, newest in rows}
+
+
+def stale_from_latest(latest, source_language: str, languages) -> set[tuple[str, str]]:
+    stale = set()
+    for (language, prompt_id), newest in latest.items():
+        if language != source_language:
+            continue
+        for other in set(languages) - {source_language}:
+            if latest.get((other, prompt_id), 0) < newest:
+                stale.add((prompt_id, other))
+    return stale

@@ -9,19 +9,22 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from .. import audit
 from ..errors import FlowError
-from ..flow import load_flow
-from . import audit, bp, sound, store, tree, words
+from ..flow import load_flow, tree
+from ..staff import staff_blueprint, words
+from ..staff.access import db, requires
 from . import publish as publishing
-from .access import db, requires
+from . import sound, store
 from .models import PromptVersion
 from .textcheck import check_text
 
-words.init_app(bp)  # language names and UK times in every template
+bp = staff_blueprint("prompts", __name__)
+
 
 
 def shipped_flow():
-    return current_app.extensions["ivr.admin.shipped"].flow
+    return current_app.extensions["ivr.line.shipped"].flow
 
 
 def languages() -> list[str]:
@@ -85,7 +88,7 @@ def prompts():
         published = store.published_texts(s)
         drafts = store.drafts(s)
         recordings = store.published_recordings(s)
-        stale = words.stale_translations(s, langs[0], langs)
+        stale = store.stale_translations(s, langs[0], langs)
     query = " ".join(request.args.get("q", "").split())[:200]
 
     def cell(language, prompt_id):
@@ -110,7 +113,7 @@ def prompts():
         if rows:
             groups.append((group, rows))
     return render_template(
-        "admin/prompts.html",
+        "prompts/prompts.html",
         groups=groups,
         langs=langs,
         review=dict(flow.prompts.review),
@@ -132,7 +135,7 @@ def _edit_context(language, prompt_id, s):
             text = published.get(other, {}).get(prompt_id, shipped_text(other, prompt_id))
             others.append((other, text, flow.prompts.review.get(other, "")))
     langs = languages()
-    stale = language != langs[0] and (prompt_id, language) in words.stale_translations(s, langs[0], langs)
+    stale = language != langs[0] and (prompt_id, language) in store.stale_translations(s, langs[0], langs)
     return {
         "language": language,
         "prompt_id": prompt_id,
@@ -160,7 +163,7 @@ def render_edit(language, prompt_id, status=200, **extra):
         context["text"] = text
     context["report"] = check_text(text, language)
     context.setdefault("errors", {})
-    return render_template("admin/prompt_edit.html", **context), status
+    return render_template("prompts/prompt_edit.html", **context), status
 
 
 @bp.get("/prompts/<language>/<prompt_id>")
@@ -200,7 +203,7 @@ def prompt_save(language, prompt_id):
             },
         )
     flash("Draft saved. Listen to it, then publish it when it is right.", "success")
-    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id) + "#draft")
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id) + "#draft")
 
 
 @bp.post("/prompts/<language>/<prompt_id>/publish")
@@ -243,7 +246,7 @@ def prompt_publish(language, prompt_id):
             may_confirm=may_confirm,
         )
     flash(outcome.message(), "success")
-    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id))
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id))
 
 
 @bp.post("/prompts/<language>/<prompt_id>/confirm")
@@ -263,7 +266,7 @@ def prompt_confirm(language, prompt_id):
     except publishing.Refused as exc:
         return render_edit(language, prompt_id, 400, errors={"publish": "Not confirmed."}, problems=exc.problems)
     flash("Confirmed: this translation is in step with the English words.", "success")
-    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id))
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id))
 
 
 @bp.post("/prompts/<language>/<prompt_id>/discard")
@@ -275,7 +278,7 @@ def prompt_discard(language, prompt_id):
         store.discard_draft(s, language, prompt_id)
         audit.record(s, "prompt.discard", f"{prompt_id} ({language})")
     flash("Draft discarded.", "success")
-    return redirect(url_for("admin.prompt_edit", language=language, prompt_id=prompt_id))
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id))
 
 
 @bp.post("/prompts/check")
@@ -301,7 +304,7 @@ def prompt_history(language, prompt_id):
         before = versions[index + 1].text if index + 1 < len(versions) else shipped
         rows.append({"version": version, "diff": diff_html(before, version.text), "live": index == 0})
     return render_template(
-        "admin/prompt_history.html",
+        "prompts/prompt_history.html",
         language=language,
         prompt_id=prompt_id,
         rows=rows,
@@ -330,6 +333,6 @@ def prompt_rollback(language, prompt_id):
         outcome = publishing.publish(language, prompt_id, text, current_user.email, "rollback")
     except publishing.Refused as exc:
         flash("That version was not restored: " + "; ".join(exc.problems), "error")
-        return redirect(url_for("admin.prompt_history", language=language, prompt_id=prompt_id))
+        return redirect(url_for("prompts.prompt_history", language=language, prompt_id=prompt_id))
     flash(f"Rolled back to version {version_id or 'as shipped'}. " + outcome.message(), "success")
-    return redirect(url_for("admin.prompt_history", language=language, prompt_id=prompt_id))
+    return redirect(url_for("prompts.prompt_history", language=language, prompt_id=prompt_id))

@@ -26,7 +26,7 @@ def report_command(as_json, since, until):
     from ..errors import FlowError
     from ..flow import load_flow
     from ..instance import app_config
-    from . import line_day
+    from .days import line_day
     from .report import as_json as shape
     from .report import collect, first_day
 

@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from . import words
+from ..staff import words
 
 OUTCOME_WORDS = {
     "callback_booked": "Booked a callback",

@@ -180,7 +180,7 @@ def purge(db, today: dt.date, retention_days: int, now: dt.datetime | None = Non
 
 def purge_safely(app) -> int:
     """The purge for `ivr serve`'s start and `ivr callbacks purge`: a fault is logged, not raised."""
-    from . import line_day
+    from .days import line_day
 
     now = app.config["IVR_CLOCK"]()
     try:
@@ -192,7 +192,7 @@ def purge_safely(app) -> int:
 
 def retention_days(config) -> int:
     """IVR_EVENT_RETENTION_DAYS: the app's config (or instance config.py), else the environment, else 400."""
-    from . import setting
+    from .days import setting
 
     return setting(config, "IVR_EVENT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, " of days")
 
@@ -200,7 +200,7 @@ def retention_days(config) -> int:
 def purge_configured(db) -> tuple[int, int]:
     """`ivr callbacks purge`: the same purge for the configured line; (events removed, days kept)."""
     from ..instance import app_config
-    from . import line_day
+    from .days import line_day
 
     days = retention_days(app_config())
     now = dt.datetime.now(dt.UTC)

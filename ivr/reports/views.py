@@ -7,10 +7,13 @@ import datetime as dt
 from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
-from ..journey import line_day
-from ..journey.report import as_json, collect, versions
-from . import bp, reportpage, words
-from .access import requires
+from ..staff import staff_blueprint, words
+from ..staff.access import requires
+from . import page as reportpage
+from .days import line_day
+from .report import as_json, collect, versions
+
+bp = staff_blueprint("reports", __name__)
 
 DEFAULT_DAYS = 30
 
@@ -66,7 +69,7 @@ def reports():
     funnel = reportpage.funnel(figures, minimum, flow)
     names = {row["id"]: row["name"] for row in funnel}
     return render_template(
-        "admin/reports.html",
+        "reports/reports.html",
         since=since,
         until=until,
         errors=errors,

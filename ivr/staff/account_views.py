@@ -7,12 +7,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
-from . import accounts, audit, bp
+from .. import audit
+from . import accounts
 from .access import db, requires
 from .models import ROLES, Staff
+from .shell import bp
 
 # What a person with a temporary password may still open before choosing their own.
-WHILE_MUST_CHANGE = {"admin.my_account", "admin.logout", "admin.static", "admin.login"}
 
 
 def _keep_this_session(staff: Staff) -> None:
@@ -34,7 +35,7 @@ def my_account():
             audit.record(s, "logout.elsewhere")
         _keep_this_session(me)
         flash("You are signed out on every other browser and device.", "success")
-        return redirect(url_for("admin.my_account"))
+        return redirect(url_for("staff.my_account"))
     if request.method == "POST":
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
@@ -60,17 +61,9 @@ def my_account():
         if not errors:
             _keep_this_session(me)
             flash("Your password is changed. You are signed out everywhere else.", "success")
-            return redirect(url_for("admin.index"))
-    return render_template("admin/account.html", errors=errors), 400 if errors else 200
+            return redirect(url_for("staff.index"))
+    return render_template("staff/account.html", errors=errors), 400 if errors else 200
 
-
-def must_change_first():
-    """A temporary password: only the password page (and signing out) until it is changed."""
-    if current_user.is_authenticated and current_user.must_change_password:
-        if request.endpoint not in WHILE_MUST_CHANGE:
-            flash("Choose your own password before you go on: yours was set by an admin.", "info")
-            return redirect(url_for("admin.my_account"))
-    return None
 
 
 def _person(s, staff_id: int) -> Staff:
@@ -88,7 +81,7 @@ def staff_person(staff_id):
     own = staff_id == current_user.id
     if request.method == "POST" and own:
         flash("You cannot change your own role or set your own password here. Ask another admin.", "error")
-        return redirect(url_for("admin.staff_person", staff_id=staff_id))
+        return redirect(url_for("staff.staff_person", staff_id=staff_id))
     if request.method == "POST":
         action = request.form.get("action")
         with db().session() as s:
@@ -123,10 +116,10 @@ def staff_person(staff_id):
             else:
                 abort(400)
         if not errors:
-            return redirect(url_for("admin.staff_person", staff_id=staff_id))
+            return redirect(url_for("staff.staff_person", staff_id=staff_id))
     with db().session() as s:
         person = _person(s, staff_id)
         locked = accounts.is_locked(s, person.email)
-    return render_template("admin/person.html", person=person, roles=ROLES, errors=errors, own=own, locked=locked), (
+    return render_template("staff/person.html", person=person, roles=ROLES, errors=errors, own=own, locked=locked), (
         400 if errors else 200
     )

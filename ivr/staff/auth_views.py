@@ -5,17 +5,19 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from . import accounts, audit, bp, signin
+from .. import audit
+from . import accounts, signin
 from .access import db, requires
 from .models import ROLES, Staff
 from .paging import page_number
+from .shell import bp
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The sign-in page."""
     if current_user.is_authenticated:
-        return redirect(url_for("admin.index"))
+        return redirect(url_for("staff.index"))
     errors, email = {}, ""
     if request.method == "POST":
         email = request.form.get("email", "").strip()
@@ -45,7 +47,7 @@ def login():
                 )
             else:
                 errors["password"] = "The email address or password is not right"
-    return render_template("admin/login.html", errors=errors, email=email), 400 if errors else 200
+    return render_template("staff/login.html", errors=errors, email=email), 400 if errors else 200
 
 
 @bp.post("/logout")
@@ -58,16 +60,14 @@ def logout():
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
-    return redirect(url_for("admin.login"))
+    return redirect(url_for("staff.login"))
 
 
 @bp.get("/")
 @login_required
 def index():
-    """The start page: what this person can do (with the queue's new and overdue counts)."""
-    from .queue_views import home_counts
-
-    return render_template("admin/index.html", queue_counts=home_counts())
+    """The start page: what this person can do (each capability's tile, with its figures)."""
+    return render_template("staff/index.html")
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -90,7 +90,7 @@ def staff_accounts():
                     staff = accounts.add_staff(s, form["email"], form["role"], password)
                     audit.record(s, "account.add", f"{staff.email} as {staff.role}")
                 flash(f"Account added for {staff.email} ({staff.role}).", "success")
-                return redirect(url_for("admin.staff_accounts"))
+                return redirect(url_for("staff.staff_accounts"))
             except accounts.AccountError as exc:
                 message = str(exc)
                 field = "password" if "password" in message else "email"
@@ -99,7 +99,7 @@ def staff_accounts():
         from sqlalchemy import select
 
         people = list(s.scalars(select(Staff).order_by(Staff.email)))
-    return render_template("admin/accounts.html", people=people, roles=ROLES, errors=errors, form=form), (
+    return render_template("staff/accounts.html", people=people, roles=ROLES, errors=errors, form=form), (
         400 if errors else 200
     )
 
@@ -111,7 +111,7 @@ def staff_active(staff_id):
     turn_on = request.form.get("active") == "1"
     if staff_id == current_user.id:
         flash("You cannot switch off your own account. Ask another admin.", "error")
-        return redirect(url_for("admin.staff_accounts"))
+        return redirect(url_for("staff.staff_accounts"))
     with db().session() as s:
         person = s.get(Staff, staff_id)
         if person is None:
@@ -121,7 +121,7 @@ def staff_active(staff_id):
         audit.record(s, "account.on" if turn_on else "account.off", person.email)
         email = person.email
     flash(f"{email} can {'now' if turn_on else 'no longer'} sign in.", "success")
-    return redirect(url_for("admin.staff_accounts"))
+    return redirect(url_for("staff.staff_accounts"))
 
 
 @bp.get("/audit")
@@ -131,4 +131,4 @@ def audit_trail():
     page = page_number(request.args.get("page"))
     with db().session() as s:
         events = audit.recent(s, limit=100, offset=(page - 1) * 100)
-    return render_template("admin/audit.html", events=events, page=page)
+    return render_template("staff/audit.html", events=events, page=page)

@@ -1,11 +1,9 @@
-"""`ivr staff ...` (accounts, exporting published words) and `ivr diagram`: thin
-wrappers over the staff area's plain functions."""
+"""`ivr staff ...`: staff accounts, thin wrappers over the staff shell's plain functions
+(`ivr staff export-prompts` joins the group from ivr.prompts.cli)."""
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -20,18 +18,6 @@ def _database():
         return open_database()
     except ConfigError as exc:
         click.echo(f"ivr staff: {exc}", err=True)
-        sys.exit(1)
-
-
-def _app():
-    from .. import create_app
-    from ..errors import ConfigError
-
-    try:
-        # Staff commands serve no webhooks: the auth token is not needed to work on the words.
-        return create_app({"TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN") or "not-serving-webhooks"})
-    except ConfigError as exc:
-        click.echo(f"ivr: {exc}", err=True)
         sys.exit(1)
 
 
@@ -51,8 +37,8 @@ def staff():
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
 def add(email, role, password_stdin):
     """Add a staff account (the first admin is made this way)."""
+    from ..audit import record
     from .accounts import AccountError, add_staff
-    from .audit import record
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -103,8 +89,8 @@ def _change(command: str, email: str, change) -> str:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
 def passwd(email, password_stdin):
     """Set an account's password on the server (the account's sessions end)."""
+    from ..audit import record
     from .accounts import check_new_password, clear_failures, set_password
-    from .audit import record
 
     password = _read_password(password_stdin)
 
@@ -123,8 +109,8 @@ def passwd(email, password_stdin):
 @click.argument("role", type=click.Choice(ROLES))
 def role(email, role):
     """Change an account's role on the server (the account's sessions end)."""
+    from ..audit import record
     from .accounts import change_role
-    from .audit import record
 
     def change(session, person):
         old = person.role
@@ -135,59 +121,6 @@ def role(email, role):
     click.echo(_change("role", email, change))
 
 
-@staff.command("export-prompts")
-@click.option(
-    "--to", "folder", type=click.Path(file_okay=False), help="Folder of prompt files (default: the line's prompts/)."
-)
-def export_prompts_command(folder):
-    """Write the published words back into prompts/<language>.yaml (keeping comments and order)."""
-    from .export import export_prompts
-
-    app = _app()
-    try:
-        changed = export_prompts(app, Path(folder) if folder else None)
-    finally:
-        app.extensions["ivr.db"].dispose()
-    for line in changed:
-        click.echo(line)
-    click.echo(f"{len(changed)} prompt(s) written")
-
-
-@click.command()
-@click.argument("path", required=False)
-@click.option(
-    "-o", "--output", default="tree.svg", show_default=True, help="The file to write (.svg, .png, .pdf or .dot)."
-)
-def diagram(path, output):
-    """Draw the call tree as a picture (needs Graphviz's dot)."""
-    import os
-
-    import graphviz
-
-    from ..flow import read_flow
-    from . import diagram as drawing
-
-    path = path or os.environ.get("IVR_FLOW") or "./flows.yaml"
-    flow, problems, _ = read_flow(path, os.environ.get("IVR_PROMPTS"))
-    if flow is None:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        sys.exit(1)
-    suffix = Path(output).suffix.lstrip(".") or "svg"
-    graph = drawing.build(flow)
-    try:
-        data = graph.source.encode() if suffix in ("dot", "gv") else graph.pipe(format=suffix)
-    except graphviz.ExecutableNotFound:
-        click.echo("ivr diagram: Graphviz's dot is not installed (apt-get install graphviz)", err=True)
-        sys.exit(1)
-    Path(output).write_bytes(data)
-    click.echo(f"wrote {output}")
-
-
 def register(main: click.Group) -> None:
-    """Add `ivr staff` and `ivr diagram` to the `ivr` command, and `export` to `ivr prompts` (the audio group)."""
+    """Add `ivr staff` to the `ivr` command."""
     main.add_command(staff)
-    main.add_command(diagram)
-    prompts = main.commands.get("prompts")
-    if isinstance(prompts, click.Group):
-        prompts.add_command(export_prompts_command, "export")

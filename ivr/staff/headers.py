@@ -29,7 +29,7 @@ def init_app(app) -> None:
         if not (request.path == STAFF_PREFIX or request.path.startswith(STAFF_PREFIX + "/")):
             return response
         headers = response.headers
-        if request.endpoint != "admin.static":
+        if request.endpoint != "staff.static":
             headers["Cache-Control"] = "no-store"
             headers.pop("Expires", None)
             headers.pop("ETag", None)

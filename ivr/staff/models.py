@@ -1,25 +1,18 @@
-"""The staff area's tables: accounts, login failures, prompt drafts and versions,
-recordings, the live-state counter and the audit trail.
-
-Published words live here, not in prompts/ (the shipped defaults), so every
-instance behind a load balancer speaks the same words on its next call.
-"""
+"""The staff shell's tables: accounts, login failures and recovery codes."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base
+from ..db import Base, utcnow
 
 ROLES = ("editor", "caseworker", "manager", "admin")
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Staff(UserMixin, Base):
@@ -87,86 +80,5 @@ class RecoveryCode(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-class PromptDraft(Base):
-    """The words an editor saved but has not published; one per prompt and language."""
-
-    __tablename__ = "prompt_draft"
-    __table_args__ = (UniqueConstraint("language", "prompt_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    language: Mapped[str] = mapped_column(String(20))
-    prompt_id: Mapped[str] = mapped_column(String(100))
-    text: Mapped[str] = mapped_column(Text)
-    # Bumped on every save: a form carries the revision it was opened at (optimistic concurrency).
-    revision: Mapped[int] = mapped_column(Integer, default=1)
-    edited_by: Mapped[str] = mapped_column(String(254))
-    edited_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class PromptVersion(Base):
-    """A published version of one prompt; the newest for a prompt and language is live."""
-
-    __tablename__ = "prompt_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    language: Mapped[str] = mapped_column(String(20), index=True)
-    prompt_id: Mapped[str] = mapped_column(String(100), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    action: Mapped[str] = mapped_column(String(20))  # publish | rollback
-    published_by: Mapped[str] = mapped_column(String(254))
-    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class Recording(Base):
-    """A person's recording of a prompt, converted to telephony audio."""
-
-    __tablename__ = "prompt_recording"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    language: Mapped[str] = mapped_column(String(20), index=True)
-    prompt_id: Mapped[str] = mapped_column(String(100), index=True)
-    state: Mapped[str] = mapped_column(String(20))  # draft | published | removed
-    digest: Mapped[str] = mapped_column(String(64))
-    audio: Mapped[bytes] = mapped_column(LargeBinary)
-    seconds: Mapped[int] = mapped_column(Integer)
-    filename: Mapped[str] = mapped_column(String(255))
-    uploaded_by: Mapped[str] = mapped_column(String(254))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class LiveState(Base):
-    """One row whose serial changes with every publish: the cheap check every worker makes."""
-
-    __tablename__ = "live_state"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    serial: Mapped[int] = mapped_column(Integer, default=0)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-class AuditEvent(Base):
-    """Who did what, when. Never holds a phone number."""
-
-    __tablename__ = "audit_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[str] = mapped_column(Text, default="")
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
-
-
-class AudioClip(Base):
-    """A rendered clip of published words (8 kHz WAV), named as in the audio store.
-
-    The database is the truth for published audio; each server's IVR_AUDIO_DIR is
-    a cache filled when it sees a new published serial, or on a first GET /audio/.
-    Draft clips are never stored here.
-    """
-
-    __tablename__ = "audio_clip"
-
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    audio: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -13,19 +13,20 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
-from . import accounts, audit, bp, twostep
+from .. import audit
+from . import accounts, twostep
 from .access import db, requires
 from .models import Staff, utcnow
+from .shell import bp
 
 # How long the code page waits after the password, and the set-up page after that.
 PENDING_SECONDS = 10 * 60
-SESSION_HOURS = 12
 
 
 def safe_next(target: str | None) -> str:
     if target and target.startswith("/admin") and not urlsplit(target).netloc and "//" not in target:
         return target
-    return url_for("admin.index")
+    return url_for("staff.index")
 
 
 def client_key() -> str | None:
@@ -54,7 +55,7 @@ def password_accepted(staff: Staff, next_target: str | None):
         return _finish(staff, next_target)
     session.clear()
     session["pending"] = {"id": staff.id, "v": staff.session_version, "at": time.time(), "next": next_target}
-    return redirect(url_for("admin.login_code" if staff.two_step_ready else "admin.login_setup"))
+    return redirect(url_for("staff.login_code" if staff.two_step_ready else "staff.login_setup"))
 
 
 def _finish(staff: Staff, next_target: str | None, then=None):
@@ -77,7 +78,7 @@ def _pending(db_session) -> Staff:
     fresh = time.time() - pending.get("at", 0) < PENDING_SECONDS
     if staff is None or not staff.active or staff.session_version != pending.get("v") or not fresh:
         session.pop("pending", None)
-        abort(redirect(url_for("admin.login")))
+        abort(redirect(url_for("staff.login")))
     return staff
 
 
@@ -118,7 +119,7 @@ def login_code():
     else:
         with db().session() as s:
             _pending(s)
-    return render_template("admin/login_code.html", errors=errors), 400 if errors else 200
+    return render_template("staff/login_code.html", errors=errors), 400 if errors else 200
 
 
 @bp.route("/login/setup", methods=["GET", "POST"])
@@ -128,7 +129,7 @@ def login_setup():
     with db().session() as s:
         staff = _pending(s)
         if staff.two_step_ready:
-            return redirect(url_for("admin.login_code"))
+            return redirect(url_for("staff.login_code"))
         if not staff.totp_secret:
             staff.totp_secret = twostep.new_secret()
         if request.method == "POST":
@@ -146,11 +147,11 @@ def login_setup():
                 errors["code"] = "The code is not right. Check the app's clock, then enter the code it shows now"
         secret, email = staff.totp_secret, staff.email
     if request.method == "POST" and not errors:
-        page = render_template("admin/recovery_codes.html", codes=codes)
+        page = render_template("staff/recovery_codes.html", codes=codes)
         return _finish(staff, session["pending"].get("next"), then=page)
     uri = twostep.provisioning_uri(secret, email)
     return render_template(
-        "admin/login_setup.html",
+        "staff/login_setup.html",
         errors=errors,
         qr=Markup(twostep.qr_svg(uri)),
         secret=twostep.secret_for_people(secret),
@@ -163,7 +164,7 @@ def staff_two_step_reset(staff_id):
     """An admin resets someone's two-step set-up (they set it up again at their next sign-in)."""
     if staff_id == current_user.id:
         flash("You cannot reset your own two-step sign-in. Ask another admin.", "error")
-        return redirect(url_for("admin.staff_accounts"))
+        return redirect(url_for("staff.staff_accounts"))
     with db().session() as s:
         person = s.get(Staff, staff_id)
         if person is None:
@@ -172,13 +173,5 @@ def staff_two_step_reset(staff_id):
         audit.record(s, "two-step.reset", person.email)
         email = person.email
     flash(f"{email} will set up two-step sign-in again at their next sign-in.", "success")
-    return redirect(url_for("admin.staff_accounts"))
+    return redirect(url_for("staff.staff_accounts"))
 
-
-def session_ended() -> str | None:
-    """Why the signed-in session must end now (the 12-hour limit), or None."""
-    hours = current_app.config.get("IVR_STAFF_SESSION_HOURS", SESSION_HOURS)
-    started = session.get("signed_in_at")
-    if not started or time.time() - started > hours * 3600:
-        return f"You have been signed in for {hours} hours, the most one sign-in lasts. Sign in again."
-    return None

@@ -11,11 +11,7 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from ..flow import model
-from . import tree
-from .models import PromptVersion
+from ..flow import model, tree
 
 UK = ZoneInfo("Europe/London")
 LANGUAGE_NAMES = {"en-GB": "English", "cy-GB": "Cymraeg"}
@@ -88,36 +84,6 @@ def prompt_title(flow: model.Flow, prompt_id: str, text: str | None) -> str:
     nodes = [n for n in tree.walk(flow) if prompt_id in tree.node_prompts(n)]
     place = place_name(nodes[0]) if nodes else "Said by the line itself"
     return f"{place}: {first_words(text)}"
-
-
-def stale_translations(session, source_language: str, languages) -> set[tuple[str, str]]:
-    """{(prompt id, language)} whose words were last set before their English words last changed.
-
-    The English changed when a version of it was published; a translation is in step again once
-    a version of it is published (new words, or the same words confirmed).
-    """
-    return stale_from_latest(latest_versions(session), source_language, languages)
-
-
-def latest_versions(session) -> dict[tuple[str, str], int]:
-    """{(language, prompt id): id of its newest published version}."""
-    rows = session.execute(
-        select(PromptVersion.language, PromptVersion.prompt_id, func.max(PromptVersion.id)).group_by(
-            PromptVersion.language, PromptVersion.prompt_id
-        )
-    ).all()
-    return {(language, prompt_id): newest for language, prompt_id, newest in rows}
-
-
-def stale_from_latest(latest, source_language: str, languages) -> set[tuple[str, str]]:
-    stale = set()
-    for (language, prompt_id), newest in latest.items():
-        if language != source_language:
-            continue
-        for other in set(languages) - {source_language}:
-            if latest.get((other, prompt_id), 0) < newest:
-                stale.add((prompt_id, other))
-    return stale
 
 
 def init_app(bp) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from ... import line_calendar
-from ...flow import model
-from ...line_calendar import helpline_hours
+from ..flow import hours as line_calendar
+from ..flow import model
+from ..flow.hours import helpline_hours
 
 HOURS = ("open", "closed", "holiday")
 STEP = dt.timedelta(minutes=30)
@@ -32,7 +32,7 @@ def moment(flow: model.Flow, want: str, after: dt.datetime) -> dt.datetime:
     zone = ZoneInfo(hours.timezone)
     start = after.astimezone(zone).replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
     if want == "holiday":
-        # Bank holidays come from the line's calendar (ivr.line_calendar), plus any closures.
+        # Bank holidays come from the line's calendar (ivr.flow.hours), plus any closures.
         for day in (start.date() + dt.timedelta(days=i) for i in range(400)):
             if line_calendar.closed_reason(hours, day) is None:
                 continue

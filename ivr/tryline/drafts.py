@@ -7,9 +7,9 @@ import hashlib
 
 from flask import url_for
 
-from ...flow import load_flow
-from .. import sound, store
-from ..access import db
+from ..flow import load_flow
+from ..prompts import sound, store
+from ..staff.access import db
 
 
 def mine(email: str) -> dict[str, dict[str, str]]:
@@ -44,6 +44,6 @@ def flow_and_audio(app, drafts: dict[str, dict[str, str]]):
             return None
         words = drafts[language][prompt_id].encode()
         version = hashlib.sha256(words).hexdigest()[:12]  # new words, new URL: no stale clip from a cache
-        return public + url_for("admin.prompt_draft_audio", language=language, prompt_id=prompt_id, v=version)
+        return public + url_for("prompts.prompt_draft_audio", language=language, prompt_id=prompt_id, v=version)
 
     return flow, audio, draft_clip

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import audit
-from ..access import db
+from ..staff.access import db
 from . import saved
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ...db import Base
+from ..db import Base
 
 
 def utcnow() -> dt.datetime:

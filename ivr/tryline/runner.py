@@ -26,10 +26,11 @@ from flask import current_app
 from twilio.request_validator import RequestValidator
 from werkzeug.test import Client
 
-from ... import dryrun
-from ...engine import Engine
-from ...line import Line
-from ...twiml import TwimlRenderer
+from .. import dryrun
+from ..callbacks.dryrun import throwaway_copy
+from ..engine import Engine
+from ..line.line import Line
+from ..line.twiml import TwimlRenderer
 from . import clock
 
 FROM = "+447700900123"  # Ofcom's drama range: never a real caller
@@ -188,7 +189,7 @@ def run(switches: Switches, inputs: list[str], drafts: dict | None = None, app=N
         when = clock.moment(line.flow, switches.hours, app.config["IVR_CLOCK"]())
     except clock.NoSuchTime as exc:
         raise TryError(str(exc)) from exc
-    store = dryrun.throwaway_store(app.extensions["ivr.callbacks"])
+    store = throwaway_copy(app.extensions["ivr.callbacks"])
     dry = dryrun.DryRun(line=line, now=when, callbacks=store)
     public = app.config["IVR_PUBLIC_URL"].rstrip("/")
     token = app.config["TWILIO_AUTH_TOKEN"]

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import tree
+from ..flow import tree
 from . import runner
 from .models import TestCall, utcnow
 from .outcome import Difference, Outcome, compare

@@ -8,11 +8,15 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user
 from markupsafe import Markup
 
-from ...errors import FlowError
-from .. import audit, bp, diagram
-from ..access import db, requires
+from .. import audit
+from ..errors import FlowError
+from ..prompts import diagram
+from ..staff import staff_blueprint
+from ..staff.access import db, requires
 from . import drafts, guard, runner, saved
 from .models import TestCall
+
+bp = staff_blueprint("tryline", __name__)
 
 bp.record_once(lambda state: guard.register(state.app))  # saved test calls guard every publish
 
@@ -32,7 +36,7 @@ def try_line():
         picture = None
     mine = drafts.mine(current_user.email)
     return render_template(
-        "admin/try_line.html",
+        "tryline/try_line.html",
         flow=flow,
         picture=picture,
         draft_count=sum(len(t) for t in mine.values()),
@@ -83,7 +87,7 @@ def try_save():
         return jsonify({"error": str(exc)}), 400
     except saved.NameTaken:
         return jsonify({"error": f"There is already a test call named {name}: choose another name"}), 409
-    return jsonify({"id": call_id, "name": name, "list": url_for("admin.try_tests")}), 201
+    return jsonify({"id": call_id, "name": name, "list": url_for("tryline.try_tests")}), 201
 
 
 @bp.get("/try/tests")
@@ -92,7 +96,7 @@ def try_tests():
     """The saved test calls: replay, accept, delete."""
     with db().session() as s:
         rows = [(c, saved.describe_inputs(json.loads(c.inputs)), json.loads(c.switches)) for c in saved.all_calls(s)]
-    return render_template("admin/try_tests.html", rows=rows)
+    return render_template("tryline/try_tests.html", rows=rows)
 
 
 def _call_or_404(s, call_id: int) -> TestCall:
@@ -110,7 +114,7 @@ def try_test_replay(call_id):
         call = _call_or_404(s, call_id)
         result = saved.replay(call)
         s.expunge(call)
-    return render_template("admin/try_test.html", replay=result, describe=saved.describe_inputs(result.inputs))
+    return render_template("tryline/try_test.html", replay=result, describe=saved.describe_inputs(result.inputs))
 
 
 @bp.post("/try/tests/<int:call_id>/accept")
@@ -122,12 +126,12 @@ def try_test_accept(call_id):
         result = saved.replay(call)
         if result.error:
             flash(f"Test call {call.name} could not be replayed: {result.error}", "error")
-            return redirect(url_for("admin.try_tests"))
+            return redirect(url_for("tryline.try_tests"))
         saved.accept(call, result.outcome, current_user.email)
         audit.record(s, "test_call.accept", call.name)
         name = call.name
     flash(f"Test call {name} now expects what the line answers today.", "success")
-    return redirect(url_for("admin.try_tests"))
+    return redirect(url_for("tryline.try_tests"))
 
 
 @bp.post("/try/tests/<int:call_id>/delete")
@@ -140,4 +144,4 @@ def try_test_delete(call_id):
         s.delete(call)
         audit.record(s, "test_call.delete", name)
     flash(f"Test call {name} deleted.", "success")
-    return redirect(url_for("admin.try_tests"))
+    return redirect(url_for("tryline.try_tests"))

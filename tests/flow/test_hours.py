@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr import line_calendar
 from ivr.doctor import check_hours
+from ivr.flow import hours as line_calendar
 from ivr.flow.model import OpeningHours
 
 LONDON = ZoneInfo("Europe/London")
@@ -88,7 +88,7 @@ def test_the_shipped_flow_keeps_weekly_hours_and_types_no_bank_holidays(tmp_path
 
 def test_doctor_counts_an_admins_closures(tmp_path):
     """Closures set in the staff area over the next 60 days leave no hours: the doctor says so."""
-    from ivr.calendar_store import CalendarStore
+    from ivr.calendar.store import CalendarStore
     from ivr.db import Database, upgrade
     from ivr.doctor import admin_days
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cryptography.fernet import Fernet
 
-from ivr.journey.report import as_json, collect
+from ivr.reports.report import as_json, collect
 
 
 @pytest.fixture

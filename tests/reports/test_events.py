@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select, text
 
 from ivr import dryrun
-from ivr.journey.models import JourneyDaily, JourneyEvent
+from ivr.reports.models import JourneyDaily, JourneyEvent
 from tests.callbacks.test_journey import to_booking
 from tests.conftest import OPEN, PUBLIC_URL, Caller, sign
 

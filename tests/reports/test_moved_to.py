@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ivr.journey.models import JourneyEvent
-from ivr.journey.recorder import COLUMNS
-from ivr.journey.summary import events_between, summarise
+from ivr.reports.models import JourneyEvent
+from ivr.reports.recorder import COLUMNS
+from ivr.reports.summary import events_between, summarise
 from tests.callbacks.conftest import BOTH, fresh_database
 
 AT = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
@@ -90,7 +90,7 @@ def test_the_migration_keeps_every_move_both_ways(database_url):
     from sqlalchemy import create_engine, select
 
     from ivr.db import alembic_config, upgrade
-    from ivr.journey.summary import events_between
+    from ivr.reports.summary import events_between
 
     upgrade(database_url)
     engine = create_engine(database_url)
@@ -129,7 +129,7 @@ def test_a_call_served_by_two_workers_is_read_in_the_order_it_happened(database_
     """Each worker (and server) has its own writer: a later webhook's rows can be written, and numbered, before an
     earlier one's. Reports read a call's events in time order, so where it ended is where it really was."""
     from ivr.db import Database, upgrade
-    from ivr.journey.recorder import Recorder, digest_key
+    from ivr.reports.recorder import Recorder, digest_key
 
     upgrade(database_url)
     db = Database(database_url)

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from ivr.db import Database
 from ivr.instance import migrate
-from ivr.journey import recorder as recorder_module
-from ivr.journey.models import JourneyEvent
-from ivr.journey.recorder import COLUMNS, Recorder, digest_key
+from ivr.reports import recorder as recorder_module
+from ivr.reports.models import JourneyEvent
+from ivr.reports.recorder import COLUMNS, Recorder, digest_key
 from tests.callbacks.conftest import BOTH, fresh_database
 
 AT = dt.datetime(2026, 11, 25, 23, 30, 15, 123456, tzinfo=dt.UTC)  # 23:30 UTC: still the 25th in London
@@ -133,7 +133,8 @@ def test_the_digest_names_no_call_and_is_stable():
 
 
 def test_the_day_of_an_event_is_the_day_in_london_across_midnight_and_the_clock_change():
-    from ivr.journey import _Days, line_day
+    from ivr.line.journey import _Days
+    from ivr.reports import line_day
 
     days = _Days()
     moments = [

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from ivr.callbacks import purge_expired
-from ivr.journey.models import JourneyDaily, JourneyEvent
+from ivr.reports.models import JourneyDaily, JourneyEvent
 from tests.conftest import OPEN, Caller
 
 from .conftest import report
@@ -89,7 +89,7 @@ def test_a_call_across_midnight_is_one_call_before_and_after_the_roll_up(app, cl
 
 def test_a_call_across_midnight_is_one_call_with_one_days_retention(app, client, clock):
     """The purge keeps the last rolled day's events: the next day's roll-up needs them to see a call began then."""
-    from ivr.journey.summary import purge
+    from ivr.reports.summary import purge
 
     call_across_midnight(client, clock, "CA" + "9" * 32)
     app.extensions["ivr.journey"].flush()

@@ -1,4 +1,4 @@
-"""axe-core for the browser tests, installed from tests/admin/package-lock.json the first time a
+"""axe-core for the browser tests, installed from tests/staff/package-lock.json the first time a
 browser test needs it, so the README's one test command runs the whole suite on a fresh clone."""
 
 from __future__ import annotations

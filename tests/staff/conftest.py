@@ -7,8 +7,8 @@ import re
 import pytest
 from argon2 import PasswordHasher
 
-from ivr.admin import accounts
-from ivr.admin.accounts import add_staff
+from ivr.staff import accounts
+from ivr.staff.accounts import add_staff
 
 from ..helpers import staff as staff_helpers
 

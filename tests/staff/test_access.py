@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from ivr import create_app
-from ivr.admin import accounts
-from ivr.admin.models import AuditEvent, LoginFailure
+from ivr.audit import AuditEvent
+from ivr.staff import accounts
+from ivr.staff.models import LoginFailure
 
 from .conftest import PASSWORD, sign_in, token
 
@@ -174,7 +175,7 @@ def test_adding_an_account_with_a_short_password_shows_the_field_error(admin_cli
 
 
 def test_the_audit_trail_never_holds_a_phone_number(app):
-    from ivr.admin.audit import scrub
+    from ivr.audit import scrub
 
     assert scrub("viewed ABC123 +44 7700 900123 and 07700900123") == (
         "viewed ABC123 [number removed] and [number removed]"
@@ -198,7 +199,7 @@ def test_an_admin_switches_an_account_off_and_it_is_signed_out_at_once(app, clie
     assert editor_client.get("/admin/prompts").status_code == 200
     sign_in_as(client, make_staff("admin@example.org", "admin"))
     with app.extensions["ivr.db"].session() as session:
-        from ivr.admin.models import Staff
+        from ivr.staff.models import Staff
 
         ed = session.scalar(select(Staff).where(Staff.email == "ed@example.org"))
     response = client.post(
@@ -211,7 +212,7 @@ def test_an_admin_switches_an_account_off_and_it_is_signed_out_at_once(app, clie
 
 
 def test_an_admin_cannot_switch_off_their_own_account(app, admin_client):
-    from ivr.admin.models import Staff
+    from ivr.staff.models import Staff
 
     with app.extensions["ivr.db"].session() as session:
         me = session.scalar(select(Staff).where(Staff.email == "admin@example.org"))

@@ -4,7 +4,7 @@ line, roll back, upload a recording, work the callback queue, roles, keyboard us
 and an axe-core scan of every page.
 
 Needs /usr/bin/chromium (never a downloaded browser; .ci/run installs it) and axe-core,
-which the first browser test installs with `npm ci` in tests/admin (tests/admin/axe.py).
+which the first browser test installs with `npm ci` in tests/staff (tests/staff/axe.py).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import pytest
 from cryptography.fernet import Fernet
 
 from ivr import create_app
-from ivr.admin import sound
-from ivr.admin.accounts import add_staff
 from ivr.db import upgrade
+from ivr.prompts import sound
+from ivr.staff.accounts import add_staff
 
 from ..conftest import Caller
 from ..helpers import staff as staff_helpers
@@ -190,7 +190,7 @@ def test_edit_hear_publish_ring_and_roll_back(server, page):
     page.get_by_role("button", name="Roll back to this (the shipped words)").click()
     page.get_by_text("Rolled back to version as shipped.").wait_for()  # prompt_views' message (issue 9)
     # The shipped words again, now played from their own clip (a rollback renders first, as a publish does).
-    original = server.extensions["ivr.admin.shipped"].flow.prompts.text("welcome.greeting", "en-GB")
+    original = server.extensions["ivr.line.shipped"].flow.prompts.text("welcome.greeting", "en-GB")
     assert f"/audio/{clip_of(server, original)}.wav" in heard(server)
     assert heard(server).split(" https://")[0] in shipped  # the rest of the greeting as before
 

@@ -9,9 +9,9 @@ import html
 import pytest
 from sqlalchemy import select
 
-from ivr import line_calendar
-from ivr.admin.calendar.forms import FormError, read_date, read_time
-from ivr.admin.models import AuditEvent
+from ivr.audit import AuditEvent
+from ivr.calendar.forms import FormError, read_date, read_time
+from ivr.flow import hours as line_calendar
 
 from ..conftest import Caller
 from .conftest import token

@@ -6,8 +6,8 @@ import shutil
 
 from sqlalchemy import select
 
-from ivr.admin.models import Staff
 from ivr.cli import main
+from ivr.staff.models import Staff
 
 from ..conftest import ROOT
 
@@ -60,7 +60,7 @@ def test_diagram_writes_an_svg_with_keys_transfers_and_callback(runner, tmp_path
 
 
 def test_export_prompts_writes_the_published_words_to_the_files(app, runner, app_config, tmp_path):
-    from ivr.admin import store
+    from ivr.prompts import store
 
     folder = tmp_path / "prompts"
     shutil.copytree(ROOT / "prompts", folder)
@@ -78,7 +78,7 @@ def test_export_prompts_writes_the_published_words_to_the_files(app, runner, app
 
 
 def test_ivr_prompts_export_is_the_same_command_on_the_audio_group(app, runner, app_config, tmp_path):
-    from ivr.admin import store
+    from ivr.prompts import store
 
     folder = tmp_path / "prompts"
     shutil.copytree(ROOT / "prompts", folder)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ivr import create_app
-from ivr.admin import headers
+from ivr.staff import headers
 
 from ..conftest import ROOT
 from .conftest import token
@@ -85,7 +85,7 @@ INLINE = [
 def test_no_template_inlines_a_script_or_a_style(template: Path):
     text = template.read_text(encoding="utf-8")
     found = [what for pattern, what in INLINE if pattern.search(text)]
-    assert found == [], f"{template.relative_to(ROOT)} has {', '.join(found)}: move it to ivr/admin/static/"
+    assert found == [], f"{template.relative_to(ROOT)} has {', '.join(found)}: move it to ivr/staff/static/"
 
 
 def test_the_nginx_example_sends_the_same_headers_as_the_app():

@@ -9,8 +9,9 @@ import threading
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from ivr.admin import accounts
-from ivr.admin.models import AuditEvent, LoginFailure, Staff
+from ivr.audit import AuditEvent
+from ivr.staff import accounts
+from ivr.staff.models import LoginFailure, Staff
 
 from .conftest import PASSWORD, sign_in, token
 

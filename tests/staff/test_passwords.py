@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from ivr.admin import accounts
-from ivr.admin.models import AuditEvent, Staff
+from ivr.audit import AuditEvent
 from ivr.cli import main
+from ivr.staff import accounts
+from ivr.staff.models import Staff
 
 from .conftest import PASSWORD, sign_in, token
 from .test_cli import env_for

@@ -9,8 +9,9 @@ import re
 import pytest
 
 from ivr import create_app
-from ivr.admin import live, store
-from ivr.admin.textcheck import check_text
+from ivr.line import live
+from ivr.prompts import store
+from ivr.prompts.textcheck import check_text
 
 from ..conftest import Caller
 from .conftest import token
@@ -43,7 +44,7 @@ def test_prompts_are_grouped_in_call_order_with_both_languages_and_the_welsh_rev
 
 
 def test_every_shipped_prompt_passes_the_editor_checks(app):
-    flow = app.extensions["ivr.admin.shipped"].flow
+    flow = app.extensions["ivr.line.shipped"].flow
     failing = {
         (lang, pid): check_text(text, lang).errors
         for lang, table in flow.prompts.texts.items()
@@ -108,7 +109,7 @@ def test_publishing_words_the_flow_checks_refuse_shows_the_problem_and_keeps_the
 
 
 def test_flow_check_problems_name_the_file_and_line(app):
-    from ivr.admin.prompt_views import validate
+    from ivr.prompts.views import validate
 
     with app.test_request_context():
         problems = validate({"en-GB": {"main.help": "x " * 61}})

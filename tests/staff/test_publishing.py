@@ -8,9 +8,9 @@ import html
 import pytest
 from sqlalchemy import select
 
-from ivr.admin import publish, sound
-from ivr.admin.models import AuditEvent
+from ivr.audit import AuditEvent
 from ivr.flow.checks import key_guide_problems
+from ivr.prompts import publish, sound
 
 from ..conftest import Caller
 from .conftest import sign_in, token
@@ -112,7 +112,7 @@ def test_a_check_that_breaks_refuses_the_publish(app, editor, client):
     ],
 )
 def test_the_key_guide_check_names_what_is_missing(app, text, missing):
-    keys = app.extensions["ivr.admin.shipped"].flow.settings.keys
+    keys = app.extensions["ivr.line.shipped"].flow.settings.keys
     problems = key_guide_problems(text, keys)
     if not missing:
         assert problems == []
@@ -192,7 +192,7 @@ def test_publishing_renders_both_speeds_before_callers_hear_the_words(play_app):
 
 
 def make_staff_in(app, email, role="editor"):
-    from ivr.admin.accounts import add_staff
+    from ivr.staff.accounts import add_staff
 
     from ..helpers import staff as staff_helpers
     from .conftest import PASSWORD
@@ -270,7 +270,7 @@ def test_a_draft_is_heard_only_through_the_staff_area(play_app):
     make_staff_in(play_app, "editor@example.org")
     sign_in(staff, "editor@example.org")
     save(staff, NEW_WORDS)
-    flow = play_app.extensions["ivr.admin.shipped"].flow
+    flow = play_app.extensions["ivr.line.shipped"].flow
     with play_app.app_context():
         name, _ = sound.draft_clip_name(flow, "welcome.greeting", NEW_WORDS, "en-GB")
     try:

@@ -15,8 +15,8 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from ivr.admin import queue_words
-from ivr.admin.models import AuditEvent
+from ivr.audit import AuditEvent
+from ivr.callbacks import queue_words
 
 from ..conftest import ROOT
 from .conftest import token

@@ -11,7 +11,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from ivr.admin.models import AuditEvent
+from ivr.audit import AuditEvent
 
 from .conftest import token
 

@@ -40,8 +40,8 @@ def test_the_warning_comes_first_and_the_number_only_after_show_number(server, p
     assert page.get_by_role("region", name="Warning: before you ring").is_visible()
     assert axe_violations(page) == []
     with server.app_context():
-        from ivr.admin.access import db
-        from ivr.admin.audit import recent
+        from ivr.audit import recent
+        from ivr.staff.access import db
 
         with db().session() as session:
             shown = [e for e in recent(session, 20) if e.action == "queue.number"]

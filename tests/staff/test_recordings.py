@@ -90,7 +90,7 @@ def test_a_recording_over_10_mb_is_refused(editor):
 
 
 def test_hearing_a_draft_renders_it_with_the_line_voice(app, editor):
-    from ivr.admin import sound
+    from ivr.prompts import sound
 
     if not sound.can_render(app):
         pytest.skip(sound.unavailable_reason(app))

@@ -8,7 +8,7 @@ import io
 import pytest
 from markupsafe import escape
 
-from ivr.admin import words
+from ivr.staff import words
 from tests.conftest import Caller
 
 from .conftest import sign_in

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.admin import words
-from ivr.admin.accounts import add_staff
+from ivr.staff import words
+from ivr.staff.accounts import add_staff
 
 from ..conftest import Caller
 from ..helpers import staff as staff_helpers

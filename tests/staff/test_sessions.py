@@ -10,8 +10,9 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from ivr.admin import accounts, twostep
-from ivr.admin.models import AuditEvent, RecoveryCode, Staff
+from ivr.audit import AuditEvent
+from ivr.staff import accounts, twostep
+from ivr.staff.models import RecoveryCode, Staff
 
 from ..helpers import staff as staff_helpers
 from .conftest import PASSWORD, sign_in, token

@@ -10,9 +10,9 @@ import re
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from ivr.admin import store
-from ivr.admin.words import uk_time
 from ivr.cli import main
+from ivr.prompts import store
+from ivr.staff.words import uk_time
 
 from ..conftest import ROOT
 from .conftest import token

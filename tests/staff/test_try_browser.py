@@ -16,9 +16,9 @@ import pytest
 from cryptography.fernet import Fernet
 
 from ivr import create_app
-from ivr.admin import sound
-from ivr.admin.accounts import add_staff
 from ivr.db import upgrade
+from ivr.prompts import sound
+from ivr.staff.accounts import add_staff
 
 from ..helpers.live import serving
 from .conftest import PASSWORD

@@ -6,10 +6,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
-from ivr import line_calendar, metrics
-from ivr.admin.tryline import clock, runner
+from ivr import metrics
 from ivr.callbacks.models import CallbackDraft, CallbackRequest
-from ivr.journey.models import JourneyEvent
+from ivr.flow import hours as line_calendar
+from ivr.reports.models import JourneyEvent
+from ivr.tryline import clock, runner
 
 from ..conftest import CLOSED, OPEN
 from .conftest import sign_in, token
@@ -208,7 +209,7 @@ def test_inputs_are_checked():
 
 
 def save_draft(app, email, prompt_id, text, language="en-GB"):
-    from ivr.admin import store
+    from ivr.prompts import store
 
     with app.extensions["ivr.db"].session() as s:
         store.save_draft(s, language, prompt_id, text, 0, email)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.admin import sound, store
+from ivr.prompts import sound, store
 
 from .conftest import token
 

@@ -9,10 +9,10 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from ivr.admin.audit import AuditEvent
-from ivr.admin.tryline import guard, saved
-from ivr.admin.tryline.models import TestCall
+from ivr.audit import AuditEvent
 from ivr.flow import load_flow
+from ivr.tryline import guard, saved
+from ivr.tryline.models import TestCall
 
 from ..conftest import ROOT
 from .conftest import token
@@ -158,7 +158,7 @@ def test_a_caseworker_cannot_see_saved_calls(app, client, make_staff):
 def draft_and_publish(
     app, client, form=None, prompt_id="main.help", text="For help and support once the trial is over"
 ):
-    from ivr.admin import store
+    from ivr.prompts import store
 
     with app.extensions["ivr.db"].session() as s:
         draft = store.get_draft(s, "en-GB", prompt_id)

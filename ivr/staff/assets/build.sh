@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild the staff area's GOV.UK Frontend assets into ivr/admin/static/ (committed:
+# Rebuild the staff area's GOV.UK Frontend assets into ivr/staff/static/ (committed:
 # the app and CI need no npm). Needs node and npm; run after changing staff.scss or
 # the govuk-frontend version in package.json.
 set -euo pipefail

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import click
 
-from .. import published
+from ..audio.clips import base_prompt, flow_clips, playable, prompt_ids
+from ..audio.render import RenderReport, render_flow
+from ..audio.store import AudioStore
+from ..audio.synth import SpeechError, Synthesizer, engine_version
 from ..instance import settings
-from .clips import base_prompt, flow_clips, playable, prompt_ids
-from .render import RenderReport, render_flow
-from .store import AudioStore
-from .synth import SpeechError, Synthesizer, engine_version
+from . import published
 
 
 def load(config: dict, overrides: dict | None = None):
@@ -193,7 +193,7 @@ def lengths():
     """Seconds callers listen before they can choose, measured on the rendered clips at normal speed:
     each language's part of the greeting (at most 15 s) and every stretch of guidance (at most 30 s),
     longest first. Exit 1 when one is over its limit or not rendered (`ivr prompts render` first)."""
-    from .lengths import measure
+    from ..audio.lengths import measure
 
     config = settings()
     live = published.read(config)
@@ -233,7 +233,7 @@ def play(wav: bytes) -> bool:
 
 def audio_warnings(flow, prompt_dir, recordings=None) -> list:
     """`ivr check`'s audio warnings, when the line plays audio (IVR_SPEECH=play)."""
-    from .checks import audio_problems
+    from ..audio.checks import audio_problems
 
     config = settings()
     if config["IVR_SPEECH"] != "play":
