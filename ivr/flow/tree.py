@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from . import model
-from .checks import used_prompts
+from .wording import used_prompts
 
 KIND_NAMES = {
     "guidance": "Guidance",

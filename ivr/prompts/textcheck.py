@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 import phonenumbers
 
-from ..flow.checks import MAX_PROMPT_WORDS
+from ..flow.wording import MAX_PROMPT_WORDS
 
 WORDS_PER_SECOND = 2.5
 MAX_SENTENCE_WORDS = 20

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ivr.audit import AuditEvent
-from ivr.flow.checks import key_guide_problems
+from ivr.flow.wording import key_guide_problems
 from ivr.prompts import publish, sound
 
 from ..conftest import Caller

@@ -11,174 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import parse_qsl
 
-from .flow import model
+from ..flow import model
+from .heard import EVERY_MENU, NEGATIONS, heard_actions, heard_unnegated, negated, normalise
+from .replies import MAX_COUNT, CallState, Dial, Gather, Hangup, Redirect, Reply, Speak, Utterance
 
-MAX_COUNT = 9
+__all__ = [
+    "EVERY_MENU", "MAX_COUNT", "NEGATIONS", "CallState", "Dial", "Engine", "Gather", "Hangup", "Redirect", "Reply",
+    "Speak", "Utterance", "heard_actions", "heard_unnegated", "negated", "normalise",
+]  # fmt: skip
+
 SPEECH_COMPANION = model.SPEECH_COMPANION
-
-
-@dataclass(frozen=True)
-class CallState:
-    """Everything the line remembers about a call, carried in its URLs."""
-
-    language: str
-    more_time: bool = False
-    silences: int = 0
-    wrong: int = 0
-
-    def fresh(self) -> CallState:
-        """The same caller at a new step: counts start again."""
-        return replace(self, silences=0, wrong=0)
-
-    def as_query(self) -> dict[str, str]:
-        return {
-            "l": self.language,
-            "m": "1" if self.more_time else "0",
-            "s": str(self.silences),
-            "w": str(self.wrong),
-        }
-
-    @classmethod
-    def from_query(cls, args, flow: model.Flow) -> CallState:
-        """Read the state from URL parameters; anything junk falls back to a safe default."""
-        language = args.get("l", "")
-        if language not in flow.settings.languages:
-            language = flow.settings.default_language
-
-        def count(name):
-            value = args.get(name, "0")
-            return min(int(value), MAX_COUNT) if value.isascii() and value.isdigit() and len(value) < 3 else 0
-
-        return cls(language, args.get("m") == "1", count("s"), count("w"))
-
-
-@dataclass(frozen=True)
-class Utterance:
-    """Words said in one breath: `parts` are prompt ids (clips), `text` the whole; `pause` asks
-    for a pause after it (a group of a number read back: its clips carry the pause themselves)."""
-
-    text: str
-    language: str
-    parts: tuple[str, ...]
-    pause: bool = False
-
-
-@dataclass(frozen=True)
-class Speak:
-    utterances: tuple[Utterance, ...]
-
-
-@dataclass(frozen=True)
-class Gather:
-    """Listen for one key (or words) while saying `utterances`; post to the input URL.
-
-    A number is gathered with `num_digits` None and `finish_on_key` "#"; `route`
-    names the URL family the answer goes to (see twiml.ROUTES).
-    """
-
-    node: str
-    state: CallState
-    utterances: tuple[Utterance, ...]
-    timeout: int
-    speech: bool
-    hints: tuple[str, ...]
-    action_on_empty: bool
-    route: str = "input"
-    num_digits: int | None = 1
-    finish_on_key: str = ""
-
-
-@dataclass(frozen=True)
-class Redirect:
-    route: str  # "node" (enter a node), "input" (answer a node with no input), "callback" (a booking step)
-    node: str
-    state: CallState
-
-
-@dataclass(frozen=True)
-class Dial:
-    """Put the caller through. `whisper`: the answering person first hears the call's language
-    (the line's whisper webhook for this node), before the two are connected."""
-
-    node: str
-    state: CallState
-    number: str
-    timeout: int
-    whisper: bool = False
-
-
-@dataclass(frozen=True)
-class Hangup:
-    pass
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One webhook's answer: steps in order, whether speech is slowed, and the node it
-    is at ("" when no node of the tree is: a booking's own question)."""
-
-    steps: tuple
-    language: str
-    slow: bool
-    node: str = ""
-
-
-def normalise(text: str) -> str:
-    return " " + re.sub(r"[^\w]+", " ", text.lower()).strip() + " "
-
-
-@functools.lru_cache(maxsize=4096)
-def _needle(phrase: str) -> str:
-    """A phrase from the words lists, normalised like what is heard ("fi'n ôl" -> " fi n ôl ")."""
-    return normalise(phrase)
-
-
-def heard_actions(heard: str, table) -> set[str]:
-    """The actions of the phrases found in `heard` (normalised), leaving out any phrase
-    heard only inside a longer one ("back" inside "call me back")."""
-    spans = []
-    for phrase, action in table:
-        needle = _needle(phrase)
-        start = heard.find(needle)
-        while start != -1:
-            spans.append((start, start + len(needle), action))
-            start = heard.find(needle, start + 1)
-    return {
-        action
-        for start, end, action in spans
-        if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
-    }
-
-
-# Words checked on every menu before its own choices (prompts' `words:` ids), in order:
-# the first group heard wins. Danger first, so "scared, get me a person" is danger; a
-# callback before a person, so "can someone call me back" books one.
-EVERY_MENU = ("every.danger", "every.callback", "every.person")
-# Words that undo a phrase said just after them ("not the police", "dim heddlu").
-NEGATIONS = frozenset({"not", "no", "don", "dont", "never", "isn", "ddim", "nid", "nad", "dim"})
-
-
-def negated(heard: str, start: int) -> bool:
-    """Whether one of the two words before position `start` in `heard` is a negation
-    (the "t" of "don't", heard as "don t", is not counted as a word)."""
-    before = [word for word in heard[:start].split() if word != "t"]
-    return bool(NEGATIONS.intersection(before[-2:]))
-
-
-def heard_unnegated(heard: str, phrases) -> bool:
-    """Whether any of `phrases` is heard in `heard` (normalised) without a negation before it."""
-    for phrase in phrases:
-        needle = _needle(phrase)
-        start = heard.find(needle)
-        while start != -1:
-            if not negated(heard, start):
-                return True
-            start = heard.find(needle, start + 1)
-    return False
 
 
 class Engine:
