@@ -14,7 +14,7 @@ from ivr.calendar.forms import FormError, read_date, read_time
 from ivr.flow import hours as line_calendar
 
 from ..conftest import Caller
-from .conftest import token
+from ..helpers.pages import token
 
 TODAY = dt.date(2026, 11, 25)  # the test clock's day (a Wednesday, the helpline open)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .test_browser import axe_violations, browser, page, server, sign_in  # noqa: F401 - fixtures
+from ..staff.test_browser import axe_violations, browser, page, server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

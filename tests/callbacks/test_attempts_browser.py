@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from .test_browser import MOBILE, axe_violations, browser, page, server, sign_in  # noqa: F401 - fixtures
+from ..staff.test_browser import MOBILE, axe_violations, browser, page, server, sign_in  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ivr.audit import AuditEvent
 
-from .conftest import token
+from ..helpers.pages import token
 
 MOBILE = "+447911123456"
 START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from .test_browser import MOBILE, axe_violations, browser, page, server, sign_in  # noqa: F401  (fixtures)
+from ..staff.test_browser import MOBILE, axe_violations, browser, page, server, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)

@@ -19,7 +19,7 @@ from ivr.audit import AuditEvent
 from ivr.callbacks import queue_words
 
 from ..conftest import ROOT
-from .conftest import token
+from ..helpers.pages import token
 
 MOBILE = "+447911123456"
 START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -409,7 +409,7 @@ def test_assign_to_me(app, caseworker, bookings):
 
 
 def test_two_caseworkers_assign_at_once_and_the_loser_is_told_who_has_it(app, caseworker, make_staff, bookings):
-    from .conftest import sign_in
+    from ..helpers.pages import sign_in
 
     other = app.test_client()
     sign_in(other, make_staff("second@example.org", "caseworker"))

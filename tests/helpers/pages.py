@@ -1,4 +1,5 @@
-"""Fixtures for the staff area: accounts, a signed-in test client, form tokens."""
+"""Fixtures for the staff pages of every capability: accounts, a signed-in test client, form tokens.
+A test folder with staff pages imports them into its conftest.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from argon2 import PasswordHasher
 from ivr.staff import accounts
 from ivr.staff.accounts import add_staff
 
-from ..helpers import staff as staff_helpers
+from . import staff as staff_helpers
 
 PASSWORD = "correct horse battery staple"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .test_browser import axe_violations, browser, page, server, sign_in  # noqa: F401  (fixtures)
+from ..staff.test_browser import axe_violations, browser, page, server, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 STALE = "English changed since this translation"

@@ -14,7 +14,7 @@ from ivr.prompts import store
 from ivr.prompts.textcheck import check_text
 
 from ..conftest import Caller
-from .conftest import token
+from ..helpers.pages import token
 
 EDIT = "/admin/prompts/en-GB/welcome.greeting"
 NEW_WORDS = "Hello, this is the new greeting. If you are in danger now, hang up and call 999."
@@ -121,7 +121,7 @@ def test_flow_check_problems_name_the_file_and_line(app):
 
 def test_two_editors_saving_the_same_prompt_get_a_clear_conflict(app, editor, make_staff):
     other = app.test_client()
-    from .conftest import sign_in
+    from ..helpers.pages import sign_in
 
     sign_in(other, make_staff("second@example.org", "editor"))
     first_form = token(editor, EDIT)  # both open the page with no draft: revision 0

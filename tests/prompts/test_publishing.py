@@ -13,7 +13,7 @@ from ivr.flow.wording import key_guide_problems
 from ivr.prompts import publish, sound
 
 from ..conftest import Caller
-from .conftest import sign_in, token
+from ..helpers.pages import sign_in, token
 
 EDIT = "/admin/prompts/en-GB/welcome.greeting"
 NEW_WORDS = "Hello, this is the new greeting. If you are in danger now, hang up and call 999."
@@ -195,7 +195,7 @@ def make_staff_in(app, email, role="editor"):
     from ivr.staff.accounts import add_staff
 
     from ..helpers import staff as staff_helpers
-    from .conftest import PASSWORD
+    from ..helpers.pages import PASSWORD
 
     with app.extensions["ivr.db"].session() as session:
         staff_helpers.enrol(session, add_staff(session, email, role, PASSWORD))

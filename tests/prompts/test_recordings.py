@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from .conftest import token
+from ..helpers.pages import token
 
 EDIT = "/admin/prompts/en-GB/welcome.greeting"
 

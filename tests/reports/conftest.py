@@ -7,6 +7,8 @@ from cryptography.fernet import Fernet
 
 from ivr.reports.report import as_json, collect
 
+from ..helpers.pages import PASSWORD, admin_client, caseworker, editor, make_staff, quick_hashes, sign_in, token  # noqa: F401
+
 
 @pytest.fixture
 def app_config(app_config):

@@ -11,7 +11,7 @@ from markupsafe import escape
 from ivr.staff import words
 from tests.conftest import Caller
 
-from .conftest import sign_in
+from ..helpers.pages import sign_in
 
 PERIOD = {"from": "2026-11-25", "to": "2026-11-25"}
 

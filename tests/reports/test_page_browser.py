@@ -9,8 +9,8 @@ from ivr.staff.accounts import add_staff
 
 from ..conftest import Caller
 from ..helpers import staff as staff_helpers
-from .conftest import PASSWORD
-from .test_browser import axe_violations, browser, page, server  # noqa: F401  (the browser tests' fixtures)
+from ..helpers.pages import PASSWORD
+from ..staff.test_browser import axe_violations, browser, page, server  # noqa: F401  (the browser tests' fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from ivr.audit import AuditEvent
 from ivr.staff import accounts
 from ivr.staff.models import LoginFailure
 
-from .conftest import PASSWORD, sign_in, token
+from ..helpers.pages import PASSWORD, sign_in, token
 
 
 def audit_actions(app):
@@ -191,7 +191,7 @@ def test_workers_without_ivr_secret_key_share_one_kept_in_the_instance_folder(tm
 
 
 def test_an_admin_switches_an_account_off_and_it_is_signed_out_at_once(app, client, make_staff):
-    from .conftest import sign_in as sign_in_as
+    from ..helpers.pages import sign_in as sign_in_as
 
     make_staff("ed@example.org", "editor")
     editor_client = app.test_client()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ivr.audit import AuditEvent
 
-from .conftest import token
+from ..helpers.pages import token
 
 MOBILE = "+447911123456"
 

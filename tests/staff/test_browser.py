@@ -27,8 +27,8 @@ from ivr.staff.accounts import add_staff
 from ..conftest import Caller
 from ..helpers import staff as staff_helpers
 from ..helpers.live import serving
+from ..helpers.pages import PASSWORD
 from .axe import axe_script, ensure_axe
-from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from ivr.audit import AuditEvent
 from ivr.staff import accounts
 from ivr.staff.models import LoginFailure, Staff
 
-from .conftest import PASSWORD, sign_in, token
+from ..helpers.pages import PASSWORD, sign_in, token
 
 
 class CountingHasher(PasswordHasher):

@@ -11,7 +11,7 @@ from ivr.cli import main
 from ivr.staff import accounts
 from ivr.staff.models import Staff
 
-from .conftest import PASSWORD, sign_in, token
+from ..helpers.pages import PASSWORD, sign_in, token
 from .test_cli import env_for
 
 NEW = "plum orchard lantern quietly"

@@ -15,7 +15,7 @@ from ivr.staff import accounts, twostep
 from ivr.staff.models import RecoveryCode, Staff
 
 from ..helpers import staff as staff_helpers
-from .conftest import PASSWORD, sign_in, token
+from ..helpers.pages import PASSWORD, sign_in, token
 
 
 def actions(app):

@@ -15,7 +15,7 @@ from ivr.prompts import store
 from ivr.staff.words import uk_time
 
 from ..conftest import ROOT
-from .conftest import token
+from ..helpers.pages import token
 
 STALE = "English changed since this translation"
 

@@ -21,8 +21,8 @@ from ivr.prompts import sound
 from ivr.staff.accounts import add_staff
 
 from ..helpers.live import serving
-from .conftest import PASSWORD
-from .test_browser import CHROMIUM, LAUNCH_ARGS, _missing, axe_violations, sign_in, wait_until
+from ..helpers.pages import PASSWORD
+from ..staff.test_browser import CHROMIUM, LAUNCH_ARGS, _missing, axe_violations, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,7 +13,7 @@ from ivr.reports.models import JourneyEvent
 from ivr.tryline import clock, runner
 
 from ..conftest import CLOSED, OPEN
-from .conftest import sign_in, token
+from ..helpers.pages import sign_in, token
 
 PROTECTION = "If you are a victim of a violent or sexual crime"
 

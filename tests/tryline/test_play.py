@@ -7,7 +7,7 @@ import pytest
 
 from ivr.prompts import sound, store
 
-from .conftest import token
+from ..helpers.pages import token
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from ivr.tryline import guard, saved
 from ivr.tryline.models import TestCall
 
 from ..conftest import ROOT
-from .conftest import token
+from ..helpers.pages import token
 
 PROTECTION = ["1", "s", "4"]
 
@@ -149,7 +149,7 @@ def test_the_publish_check_finds_a_call_that_no_longer_reaches_a_person(app, edi
 
 
 def test_a_caseworker_cannot_see_saved_calls(app, client, make_staff):
-    from .conftest import sign_in
+    from ..helpers.pages import sign_in
 
     sign_in(client, make_staff("case@example.org", "caseworker"))
     assert client.get("/admin/try/tests").status_code == 403
