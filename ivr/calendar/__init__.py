@@ -19,12 +19,12 @@ def init_app(app) -> None:
 
 def init_pages(app) -> None:
     """The Calendar page (admins), and its line on the staff home page."""
-    from ..staff import Tile, add_tile
+    from ..staff import Tile, register_pages
     from .views import bp
 
-    app.register_blueprint(bp)
-    add_tile(
+    register_pages(
         app,
+        bp,
         Tile(80, "calendar", "calendar.line_calendar_page", "Calendar",
              "close the line for a day, or open it on an extra day.", ability="accounts", nav=False),
     )

@@ -79,13 +79,13 @@ def purge_expired(app) -> int:
 
 def init_pages(app) -> None:
     """The callback queue and request pages (caseworkers), and the queue's line on the staff home page."""
-    from ..staff import Tile, add_tile
+    from ..staff import Tile, register_pages
     from . import queue_attempts  # noqa: F401  (attempts on a request's page, on the queue blueprint)
     from .queue_views import available, bp, home_counts
 
-    app.register_blueprint(bp)
-    add_tile(
+    register_pages(
         app,
+        bp,
         Tile(30, "queue", "queue.queue", "Callback queue", "call people back, soonest due first.",
              ability="queue", counts=home_counts, shown=available),
     )

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 def init_pages(app) -> None:
     """The Prompts pages, recordings and the call tree diagram, and their lines on the staff home page."""
-    from ..staff import Tile, add_tile
+    from ..staff import Tile, register_pages
     from . import diagram_views, recording_views  # noqa: F401  (their views are on the prompts blueprint)
     from .views import bp
 
-    app.register_blueprint(bp)
-    add_tile(
+    register_pages(
         app,
+        bp,
         Tile(10, "prompts", "prompts.prompts", "Prompts",
              "change what the line says, hear it, publish it, roll it back, upload recordings.", ability="prompts"),
+        Tile(40, "tree", "prompts.call_tree", "Call tree", "the line drawn as a picture."),
     )
-    add_tile(app, Tile(40, "tree", "prompts.call_tree", "Call tree", "the line drawn as a picture."))

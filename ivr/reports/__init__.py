@@ -30,12 +30,12 @@ def init_app(app) -> None:
 
 def init_pages(app) -> None:
     """The Reports page (managers), and its line on the staff home page."""
-    from ..staff import Tile, add_tile
+    from ..staff import Tile, register_pages
     from .views import bp
 
-    app.register_blueprint(bp)
-    add_tile(
+    register_pages(
         app,
+        bp,
         Tile(50, "reports", "reports.reports", "Reports",
              "how the line serves callers, where they give up, and which menus they struggle with.",
              ability="reports"),

@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .shell import IDLE_MINUTES, Tile, add_tile, bp, csrf, login_manager, staff_blueprint
+from .shell import IDLE_MINUTES, Tile, add_tile, bp, csrf, login_manager, register_pages, staff_blueprint
 
-__all__ = ["Tile", "add_tile", "init_app", "staff_blueprint"]
+__all__ = ["Tile", "add_tile", "init_app", "register_pages", "staff_blueprint"]
 
 
 def init_app(app) -> None:

@@ -61,6 +61,13 @@ def add_tile(app, tile: Tile) -> None:
     tiles.sort(key=lambda t: t.order)
 
 
+def register_pages(app, pages: Blueprint, *tiles: Tile) -> None:
+    """A capability's staff pages joining the app: its blueprint, and its lines on the home page."""
+    app.register_blueprint(pages)
+    for tile in tiles:
+        add_tile(app, tile)
+
+
 def tiles_for(user) -> list[Tile]:
     """The pages this person may open, in order."""
     return [

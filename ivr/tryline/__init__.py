@@ -9,12 +9,12 @@ from __future__ import annotations
 
 def init_pages(app) -> None:
     """The Try the line page (editors), and its line on the staff home page."""
-    from ..staff import Tile, add_tile
+    from ..staff import Tile, register_pages
     from .views import bp
 
-    app.register_blueprint(bp)
-    add_tile(
+    register_pages(
         app,
+        bp,
         Tile(20, "try", "tryline.try_line", "Try the line",
              "ring it from this page, as a caller would, with nothing stored or counted.", ability="prompts"),
     )
