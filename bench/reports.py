@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from ivr.db import Database, upgrade  # noqa: E402
 from ivr.flow import load_flow  # noqa: E402
-from ivr.journey import line_day  # noqa: E402
-from ivr.journey.report import as_json, collect  # noqa: E402
+from ivr.reports import line_day  # noqa: E402
+from ivr.reports.report import as_json, collect  # noqa: E402
 
 PATHS = (  # (kind, node, detail) of typical calls, in order
     [
