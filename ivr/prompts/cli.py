@@ -43,12 +43,10 @@ def export_prompts_command(folder):
 @click.command()
 @click.argument("path", required=False)
 @click.option(
-    "-o", "--output", default="tree.svg", show_default=True, help="The file to write (.svg, .png, .pdf or .dot)."
+    "-o", "--output", default="tree.svg", show_default=True, help="The file to write (.svg, .png, .jpeg or .dot)."
 )
 def diagram(path, output):
-    """Draw the call tree as a picture (needs Graphviz's dot)."""
-    import graphviz
-
+    """Draw the call tree as a picture (.svg, .png, .jpeg, or the .dot text)."""
     from ..flow import read_flow
     from . import diagram as drawing
 
@@ -58,12 +56,14 @@ def diagram(path, output):
         for problem in problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
-    suffix = Path(output).suffix.lstrip(".") or "svg"
-    graph = drawing.build(flow)
+    suffix = Path(output).suffix.lstrip(".").lower() or "svg"
+    if suffix not in (*drawing.FORMATS, "dot", "gv"):
+        click.echo(f"ivr diagram: cannot write .{suffix}; use .svg, .png, .jpeg or .dot", err=True)
+        sys.exit(2)
     try:
-        data = graph.source.encode() if suffix in ("dot", "gv") else graph.pipe(format=suffix)
-    except graphviz.ExecutableNotFound:
-        click.echo("ivr diagram: Graphviz's dot is not installed (apt-get install graphviz)", err=True)
+        data = drawing.build(flow).source.encode() if suffix in ("dot", "gv") else drawing.render(flow, suffix)
+    except drawing.DiagramError as exc:
+        click.echo(f"ivr diagram: {exc}", err=True)
         sys.exit(1)
     Path(output).write_bytes(data)
     click.echo(f"wrote {output}")

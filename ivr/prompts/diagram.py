@@ -1,13 +1,23 @@
 """The call tree as a picture: nodes, keys on the edges, transfers and the callback
-booking marked. Built with the `graphviz` package and drawn by Graphviz's dot."""
+booking marked. Described with the `graphviz` package (DOT text only) and laid out by
+graphviz-pure, Graphviz's dot as a program in a wheel, so no system package is needed."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sysconfig
+from pathlib import Path
 
 import graphviz
 
+from ..errors import IvrError
 from ..flow import model
+
+# What graphviz-pure draws (its -T names); PDF and PostScript it does not draw yet.
+FORMATS = ("svg", "png", "jpeg", "jpg")
 
 STYLE = {
     "guidance": {"shape": "note", "fillcolor": "#f3f2f1"},
@@ -68,9 +78,45 @@ def build(flow: model.Flow) -> graphviz.Digraph:
     return graph
 
 
+class DiagramError(IvrError):
+    """The diagram could not be laid out (the layout program missing or failing)."""
+
+
+def layout_program() -> str:
+    """graphviz-pure's path: the one pip put beside this Python (its scripts folder is often
+    not on PATH, as when `.venv/bin/ivr` is run directly), else whichever PATH finds."""
+    name = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
+    beside = Path(sysconfig.get_path("scripts")) / name
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise DiagramError("graphviz-pure is not installed (pip install graphviz-pure)")
+    return found
+
+
+def render(flow: model.Flow, fmt: str = "svg") -> bytes:
+    """The diagram laid out and drawn in `fmt` (one of FORMATS)."""
+    if fmt not in FORMATS:
+        raise DiagramError(f"cannot draw {fmt!r}; one of {', '.join(FORMATS)}")
+    try:
+        done = subprocess.run(
+            [layout_program(), f"-T{fmt}"],
+            input=build(flow).source.encode("utf-8"),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DiagramError(f"graphviz-pure did not run: {exc}") from exc
+    if done.returncode != 0:
+        raise DiagramError(f"graphviz-pure failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+    return done.stdout
+
+
 def svg(flow: model.Flow) -> str:
-    """The diagram as SVG text (needs Graphviz's dot on the PATH)."""
-    return build(flow).pipe(format="svg", encoding="utf-8")
+    """The diagram as SVG text."""
+    return render(flow, "svg").decode("utf-8")
 
 
 def inline_svg(flow: model.Flow) -> str:

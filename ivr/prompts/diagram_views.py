@@ -19,6 +19,6 @@ def call_tree():
     try:
         picture = Markup(diagram.inline_svg(flow))
         problem = ""
-    except Exception as exc:  # graphviz.ExecutableNotFound, or dot failing
-        picture, problem = None, f"The diagram cannot be drawn on this server: {exc.__class__.__name__}"
+    except diagram.DiagramError as exc:  # graphviz-pure missing or failing: the list below still says it all
+        picture, problem = None, f"The diagram cannot be drawn on this server: {exc}"
     return render_template("prompts/diagram.html", picture=picture, problem=problem, outline=tree.walk(flow), flow=flow)

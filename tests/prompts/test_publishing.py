@@ -169,7 +169,7 @@ def play_app(play_config):
 @pytest.mark.slow
 def test_publishing_renders_both_speeds_before_callers_hear_the_words(play_app):
     if not sound.can_render(play_app):
-        pytest.skip(sound.unavailable_reason(play_app))
+        pytest.fail(sound.unavailable_reason(play_app))
     staff = play_app.test_client()
     email = "editor@example.org"
     make_staff_in(play_app, email)
@@ -241,7 +241,7 @@ def clip_names(app, prompt_id="welcome.greeting", language="en-GB") -> list[str]
 @pytest.mark.slow
 def test_a_clip_published_on_one_server_plays_on_another_with_its_own_folder(play_app, second_app):
     if not sound.can_render(play_app):
-        pytest.skip(sound.unavailable_reason(play_app))
+        pytest.fail(sound.unavailable_reason(play_app))
     staff = play_app.test_client()
     make_staff_in(play_app, "editor@example.org")
     sign_in(staff, "editor@example.org")
@@ -265,7 +265,7 @@ def test_a_clip_published_on_one_server_plays_on_another_with_its_own_folder(pla
 @pytest.mark.slow
 def test_a_draft_is_heard_only_through_the_staff_area(play_app):
     if not sound.can_render(play_app):
-        pytest.skip(sound.unavailable_reason(play_app))
+        pytest.fail(sound.unavailable_reason(play_app))
     staff = play_app.test_client()
     make_staff_in(play_app, "editor@example.org")
     sign_in(staff, "editor@example.org")

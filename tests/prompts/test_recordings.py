@@ -93,7 +93,7 @@ def test_hearing_a_draft_renders_it_with_the_line_voice(app, editor):
     from ivr.prompts import sound
 
     if not sound.can_render(app):
-        pytest.skip(sound.unavailable_reason(app))
+        pytest.fail(sound.unavailable_reason(app))
     text = "A short draft to hear. Call 999 in danger."
     editor.post(f"{EDIT}/save", data={"csrf_token": token(editor, EDIT), "text": text, "revision": 0})
     try:

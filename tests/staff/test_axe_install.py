@@ -10,9 +10,8 @@ from .axe import FOLDER, axe_script, ensure_axe
 
 
 @pytest.mark.slow
+@pytest.mark.debian("nodejs", "npm")
 def test_a_fresh_clone_gets_axe_core_from_the_lock_file(tmp_path):
-    if shutil.which("npm") is None:
-        pytest.skip("no npm on this machine (.ci/run installs it)")
     for name in ("package.json", "package-lock.json"):
         shutil.copy(FOLDER / name, tmp_path / name)
     assert not axe_script(tmp_path).exists()

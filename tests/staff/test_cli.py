@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from ivr.cli import main
@@ -50,13 +55,46 @@ def test_staff_add_refuses_an_unknown_role(runner):
     assert result.exit_code == 2
 
 
-def test_diagram_writes_an_svg_with_keys_transfers_and_callback(runner, tmp_path):
+@pytest.fixture
+def no_system_graphviz(tmp_path, monkeypatch):
+    """PATH is one empty folder: no Graphviz `dot`, nor anything else, can be found on it."""
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert shutil.which("dot") is None
+    return {**os.environ, "PATH": str(empty)}
+
+
+def test_diagram_writes_an_svg_with_keys_transfers_and_callback(runner, tmp_path, no_system_graphviz):
     out = tmp_path / "tree.svg"
     result = runner.invoke(main, ["diagram", str(ROOT / "flows.yaml"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     svg = out.read_text()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     assert "press 1" in svg and "Transfer: helpline" in svg and "Callback booking" in svg
+    assert "graphviz-pure" in svg  # laid out by the wheel's program, not a system dot
+
+
+def test_the_ivr_command_draws_the_diagram_with_nothing_on_path(tmp_path, no_system_graphviz):
+    """As an operator runs it: `.venv/bin/ivr diagram` with the venv's bin folder not on PATH."""
+    ivr = Path(sys.executable).with_name("ivr")
+    out = tmp_path / "tree.png"
+    done = subprocess.run(
+        [str(ivr), "diagram", str(ROOT / "flows.yaml"), "-o", str(out)],
+        env=no_system_graphviz,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"\x89PNG\r\n")
+
+
+def test_diagram_refuses_a_format_it_cannot_draw(runner, tmp_path):
+    result = runner.invoke(main, ["diagram", str(ROOT / "flows.yaml"), "-o", str(tmp_path / "tree.pdf")])
+    assert result.exit_code == 2
+    assert "cannot write .pdf; use .svg, .png, .jpeg or .dot" in result.output
+    assert not (tmp_path / "tree.pdf").exists()
 
 
 def test_export_prompts_writes_the_published_words_to_the_files(app, runner, app_config, tmp_path):
@@ -110,3 +148,14 @@ def test_the_first_admin_on_a_fresh_install_needs_no_token_and_no_db_upgrade(run
     with engine.connect() as connection:
         assert connection.exec_driver_sql("select email, role from staff").all() == [("first@example.org", "admin")]
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("path", "where"), [("/admin/diagram", 'class="app-diagram"'), ("/admin/try", 'id="try-diagram"')]
+)
+def test_the_staff_pages_draw_the_diagram_with_no_system_graphviz(editor, no_system_graphviz, path, where):
+    page = editor.get(path).get_data(as_text=True)
+    assert where in page
+    picture = page[page.index('<svg role="img"') : page.index("</svg>")]
+    assert "press 1" in picture and "Transfer: helpline" in picture and "Callback booking" in picture
+    assert "cannot be drawn" not in page

@@ -21,7 +21,7 @@ def app_config(app_config, tmp_path):
 
 def test_a_draft_is_played_through_the_signed_in_draft_route(app, editor, client):
     if not sound.can_render(app):
-        pytest.skip(sound.unavailable_reason(app))
+        pytest.fail(sound.unavailable_reason(app))
     words = "Hello from my draft. If you are in danger now, hang up and call 999."
     with app.extensions["ivr.db"].session() as s:
         store.save_draft(s, "en-GB", "welcome.greeting", words, 0, "editor@example.org")
