@@ -77,7 +77,7 @@ def test_the_shipped_flow_keeps_weekly_hours_and_types_no_bank_holidays(tmp_path
 
     from ivr.flow import read_flow
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]  # the repository (this file is in tests/flow/)
     flow, problems, _ = read_flow(str(root / "flows.yaml"), str(root / "prompts"))
     assert flow is not None
     hours = flow.settings.hours["helpline"]
