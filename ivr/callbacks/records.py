@@ -19,6 +19,10 @@ class StoreError(Exception):
     """The store cannot do what was asked (no key, unknown reference, bad status)."""
 
 
+class OverDailyLimit(StoreError):
+    """This number has booked as many callbacks in the last 24 hours as one may (IVR_BOOKINGS_PER_NUMBER_PER_DAY)."""
+
+
 def utc(value: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes: every stored time is UTC."""
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)

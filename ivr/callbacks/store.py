@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import Database
 from .crypto import DataKey, InvalidToken
+from .limit import booked_today, lock_bookings_of
 from .models import (
     COULD_NOT_REACH,
     FAILED_OUTCOMES,
@@ -41,7 +42,7 @@ from .models import (
     CallbackEvent,
     CallbackRequest,
 )
-from .records import PAGE_SIZE, Attempt, Callback, Page, StatusChange, StoreError, utc
+from .records import PAGE_SIZE, Attempt, Callback, OverDailyLimit, Page, StatusChange, StoreError, utc
 
 log = logging.getLogger(__name__)
 
@@ -86,17 +87,12 @@ class CallbackStore:
 
     # --- bookings ----------------------------------------------------------------------
     def over_daily_limit(self, number: str | None, now: dt.datetime) -> bool:
-        """Whether this number has booked as many callbacks in the last 24 hours as one may."""
+        """Whether this number has booked as many callbacks in the last 24 hours as one may (an early answer
+        for the caller; `book` counts again under a lock, so the limit holds when bookings race)."""
         if not number or self.key is None:
             return False
-        since = now - dt.timedelta(days=1)
         with self.db.session() as session:
-            count = session.scalar(
-                select(func.count())
-                .select_from(CallbackRequest)
-                .where(CallbackRequest.caller_digest == self.key.digest(number), CallbackRequest.created_at >= since)
-            )
-        return count >= self.per_number_per_day
+            return booked_today(session, self.key.digest(number), now) >= self.per_number_per_day
 
     def book(
         self,
@@ -116,7 +112,9 @@ class CallbackStore:
         `language` is the call's (en-GB, cy-GB); `due_at` when it must be rung back by;
         `purpose` helpline or liaison; `relay` when the number is to be rung through Relay UK.
         Returns (the request, True) when made now, or (the call's existing one, False)
-        when this call had already booked (a retried or concurrent webhook).
+        when this call had already booked (a retried or concurrent webhook). Raises OverDailyLimit
+        when the number has booked IVR_BOOKINGS_PER_NUMBER_PER_DAY in the last 24 hours, counted
+        under a lock in the storing transaction, so the limit holds however bookings race.
         """
         if purpose not in PURPOSES:
             raise StoreError(f"unknown purpose {purpose!r}; use one of: {', '.join(PURPOSES)}")
@@ -140,6 +138,13 @@ class CallbackStore:
             )
             try:
                 with self.db.session() as session:
+                    lock_bookings_of(session, row.caller_digest, call_sid)
+                    booked = session.scalar(self._query().where(CallbackRequest.call_sid == call_sid))
+                    if booked is not None:  # a retried or concurrent webhook of a call that has booked
+                        session.execute(delete(CallbackDraft).where(CallbackDraft.call_sid == call_sid))
+                        return self._open(booked), False
+                    if booked_today(session, row.caller_digest, now) >= self.per_number_per_day:
+                        raise OverDailyLimit(f"this number has booked {self.per_number_per_day} callbacks today")
                     row.events.append(CallbackEvent(status=NEW, at=now))
                     session.add(row)
                     session.flush()

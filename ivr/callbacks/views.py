@@ -23,6 +23,7 @@ from ..flow import model
 from ..line import journey, silence
 from ..line.signature import require_twilio_signature, twilio_params
 from .dialogue import DONE, Booking, Draft
+from .records import OverDailyLimit
 from .store import CallbackStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -132,17 +133,22 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
             count("limited")
             return booking.failed(node_id, state, now, "callback.limit")
         node = booking.flow.nodes[node_id]
-        made, created = callbacks.book(
-            call_sid,
-            state.language,
-            answers.number,
-            answers.safety,
-            now,
-            caller,
-            due_at=due(booking.flow, now),
-            purpose=node.purpose,
-            relay=answers.relay,
-        )
+        try:
+            made, created = callbacks.book(
+                call_sid,
+                state.language,
+                answers.number,
+                answers.safety,
+                now,
+                caller,
+                due_at=due(booking.flow, now),
+                purpose=node.purpose,
+                relay=answers.relay,
+            )
+        except OverDailyLimit:  # another booking from this number was stored since the check above
+            callbacks.drop_draft(call_sid)
+            count("limited")
+            return booking.failed(node_id, state, now, "callback.limit")
         if created:
             count("booked")
             log.info("callback booked for call %s", call_sid[:10])  # never the reference: it opens the request

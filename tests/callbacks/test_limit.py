@@ -3,15 +3,18 @@ who reaches it is told kindly that their requests are already with us."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select, text
 
 from ivr import create_app
 from ivr.callbacks.models import CallbackRequest
+from ivr.callbacks.records import OverDailyLimit
 from ivr.errors import ConfigError
-from tests.conftest import Caller
+from tests.conftest import OPEN, Caller
 
-from .conftest import MOBILE
+from .conftest import BOTH, MOBILE, fresh_database
 from .test_journey import to_booking
 
 LIMIT_WORDS = "You have already asked us to call you back today"
@@ -96,3 +99,58 @@ def test_the_limit_is_configurable(app_config, client):
     assert "Your callback is booked" in book_own(limited, sid(40)).text
     assert LIMIT_WORDS in book_own(limited, sid(41)).text
     app.extensions["ivr.db"].dispose()
+
+
+class TestConcurrentBookings:
+    """The limit holds when bookings from one number are stored at the same instant (issue 22, item 1):
+    the count is taken under a lock at the store, in the transaction that stores the request."""
+
+    @pytest.fixture(params=BOTH)
+    def database_url(self, request, tmp_path):
+        url, drop = fresh_database(request.param, tmp_path)
+        yield url
+        drop()
+
+    def ten_at_once(self, store, number, caller):
+        start = threading.Barrier(10)
+        results: list = []
+
+        def book(n):
+            start.wait()
+            try:
+                results.append(store.book(sid(100 + n), "en-GB", number, {"when": "any"}, OPEN, caller)[1])
+            except OverDailyLimit:
+                results.append("limited")
+
+        threads = [threading.Thread(target=book, args=(n,)) for n in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
+
+    def test_ten_bookings_from_one_number_at_once_store_three(self, store):
+        results = self.ten_at_once(store, MOBILE, MOBILE)
+        assert sorted(results, key=str) == [True] * 3 + ["limited"] * 7
+        assert len(store.list()) == 3
+
+    def test_ten_withheld_bookings_of_one_keyed_number_at_once_store_three(self, store):
+        results = self.ten_at_once(store, MOBILE, None)
+        assert results.count(True) == 3 and results.count("limited") == 7
+        assert len(store.list()) == 3
+
+    def test_a_retried_booking_of_a_call_that_booked_is_not_counted_again(self, store):
+        for n in range(3):
+            store.book(sid(200 + n), "en-GB", MOBILE, {"when": "any"}, OPEN, MOBILE)
+        again, created = store.book(sid(200), "en-GB", MOBILE, {"when": "any"}, OPEN, MOBILE)
+        assert created is False and again.reference == store.by_call(sid(200)).reference
+
+
+def test_a_booking_refused_at_the_store_is_told_kindly(app, client, store, monkeypatch):
+    """The view's early check passed (another booking finished in between): the caller hears why, not a fault."""
+    for n in range(3):
+        book_own(client, sid(n))
+    monkeypatch.setattr(type(store), "over_daily_limit", lambda *_: False)
+    refused = book_own(client, sid(9))
+    assert LIMIT_WORDS in refused.text and refused.gather is not None
+    assert len(store.list()) == 3
