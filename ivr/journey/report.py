@@ -19,7 +19,7 @@ from .summary import DAY, OUTCOMES, TO_PERSON, events_between, last_rolled, roll
 
 DIAL_COLUMNS = ("completed", "busy", "no-answer", "failed")
 CALLBACK_RESULTS = ("booked", "refused", "limited", "failed")
-NODE_FIELDS = ("entered", "left", "silence", "wrong_key")
+NODE_FIELDS = ("entered", "left", "silence", "wrong_key", "gave_up")  # `ivr report --json`'s, per node
 
 
 @dataclass
@@ -119,7 +119,7 @@ def node_ids(flow: model.Flow, totals: Totals) -> list[str]:
 
 
 def node_counts(totals: Totals, node_id: str, version: int | None = None) -> dict[str, int]:
-    out = dict.fromkeys(NODE_FIELDS + ("more_time",), 0)
+    out = dict.fromkeys(NODE_FIELDS + ("more_time", "again"), 0)
     for (v, k, n, _d), c in totals.by_key.items():
         if n == node_id and k in out and (version is None or v == version):
             out[k] += c
@@ -135,6 +135,9 @@ def as_json(flow: model.Flow, totals: Totals) -> dict:
     outcomes = dict.fromkeys(OUTCOMES, 0)
     for (_node, outcome), count in totals.by("outcome").items():
         outcomes[outcome] = outcomes.get(outcome, 0) + count
+    # Hung up before any ending (not booked, put through, goodbye, nor ended by the silence rule): the same calls
+    # under the plainer name the Reports page uses; hung_up keeps its old key.
+    outcomes["gave_up"] = outcomes["hung_up"]
     transfers = {name: dict.fromkeys(DIAL_COLUMNS, 0) for name in flow.settings.numbers}
     for (_node, detail), count in totals.by("transfer").items():
         name, _, status = detail.partition("/")

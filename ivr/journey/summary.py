@@ -26,10 +26,13 @@ DAY = dt.timedelta(days=1)
 DEFAULT_RETENTION_DAYS = 400
 # Each total is keyed (day, version, kind, node, detail); the kinds of totals:
 #   calls; language (detail: the code, "" when never chosen); outcome (detail, see OUTCOMES);
-#   entered, left, silence, wrong_key, more_time, key, words (node); transfer (node, "name/status");
+#   entered, left, gave_up, silence, wrong_key, more_time, key, words, again (node); transfer (node, "name/status");
 #   callback (node, result); more_time_calls; to_person (detail: a band of TO_PERSON).
-OUTCOMES = ("callback_booked", "transferred", "goodbye", "hung_up", "no_end_seen")
-NODE_COUNTS = ("entered", "left", "silence", "wrong_key", "more_time", "key", "words")
+# `silence` counts timeouts where a choice was asked for: never guidance playing on (not recorded), nor what the
+# line says after a booking is made. `gave_up`: where a call that hung up before any ending was (its last node).
+# `again`: asked to hear something again (the repeat key at a menu, or a choice back to guidance already heard).
+OUTCOMES = ("callback_booked", "transferred", "goodbye", "hung_up", "silence_limit", "no_end_seen")
+NODE_COUNTS = ("entered", "left", "gave_up", "silence", "wrong_key", "more_time", "key", "words", "again")
 TO_PERSON = ((30, "under_30s"), (60, "30s_to_1m"), (120, "1m_to_2m"), (300, "2m_to_5m"), (None, "5m_or_more"))
 COLUMNS = (
     JourneyEvent.call,
@@ -65,15 +68,32 @@ def summarise(rows) -> Counter:
         started = _aware(first.at)
         language = ""
         last_node, last_kind, last_version = "", "", version
-        ended = booked = transferred = more_time = False
+        ended = transferred = more_time = silence_limit = False
+        booked_at = ""  # the booking node, once a booking is made: what it says after is the end of the call
         reached_person = None
+        kinds: dict[str, str] = {}  # each node's kind, as the call reached it
+        asked = None  # a key or words whose move (in rows written before 0013) may be the next row
         for event in events:
             kind = event.kind
             # Where the call went: an "entered" event of its own, or (from 0013) folded into what moved it.
             moved_to, moved_kind = (event.node, event.detail) if kind == "entered" else (event.to_node, event.to_kind)
+            if asked is not None:
+                if _again(asked, *((moved_to, moved_kind) if kind == "entered" else ("", "")), kinds):
+                    totals[(day, asked.version, "again", asked.node, "")] += 1
+                asked = None
             if kind in ("silence", "wrong_key", "more_time", "key", "words"):
-                totals[(day, event.version, kind, event.node, "")] += 1
+                if kind == "silence":
+                    silence_limit = silence_limit or event.detail == "limit"
+                    if booked_at and event.node == booked_at:
+                        kind = ""  # the reference and what happens next being read: not a choice callers owe
+                if kind:
+                    totals[(day, event.version, kind, event.node, "")] += 1
                 more_time = more_time or kind == "more_time"
+                if kind in ("key", "words"):
+                    if not moved_to:
+                        asked = event  # decided by the next row
+                    elif _again(event, moved_to, moved_kind, kinds):
+                        totals[(day, event.version, "again", event.node, "")] += 1
             elif kind == "language":
                 language = event.detail
             elif kind == "transfer":
@@ -81,34 +101,55 @@ def summarise(rows) -> Counter:
                 transferred = transferred or event.detail.endswith("/completed")
             elif kind == "callback":
                 totals[(day, event.version, "callback", event.node, event.detail)] += 1
-                booked = booked or event.detail == "booked"
+                if event.detail == "booked":
+                    booked_at = booked_at or event.node
             elif kind == "call_ended":
                 ended = True
             if moved_to:
                 totals[(day, event.version, "entered", moved_to, "")] += 1
+                kinds.setdefault(moved_to, moved_kind)
                 last_node, last_kind, last_version = moved_to, moved_kind, event.version
                 if moved_kind == "transfer" and reached_person is None:
                     reached_person = (_aware(event.at) - started).total_seconds()
+        if asked is not None and _again(asked, "", "", kinds):
+            totals[(day, asked.version, "again", asked.node, "")] += 1
         totals[(day, version, "calls", "", "")] += 1
         totals[(day, version, "language", "", language)] += 1
         if ended and last_node:
             totals[(day, last_version, "left", last_node, "")] += 1
-        if booked:
-            outcome = "callback_booked"
-        elif transferred:
-            outcome = "transferred"
-        elif not ended:
-            outcome = "no_end_seen"
-        elif last_kind == "goodbye":
-            outcome = "goodbye"
-        else:
-            outcome = "hung_up"
+        outcome = ending(bool(booked_at), transferred, silence_limit, ended, last_kind)
         totals[(day, version, "outcome", "", outcome)] += 1
+        if outcome == "hung_up" and last_node:
+            totals[(day, last_version, "gave_up", last_node, "")] += 1
         if more_time:
             totals[(day, version, "more_time_calls", "", "")] += 1
         if reached_person is not None:
             totals[(day, version, "to_person", "", to_person_band(max(0.0, reached_person)))] += 1
     return totals
+
+
+def ending(booked: bool, transferred: bool, silence_limit: bool, ended: bool, last_kind: str) -> str:
+    """How a call ended (OUTCOMES): the first that holds of booked, put through, ended by the silence rule,
+    no end reported yet, the line's goodbye; else the caller hung up before any ending (gave up)."""
+    if booked:
+        return "callback_booked"
+    if transferred:
+        return "transferred"
+    if silence_limit:
+        return "silence_limit"  # the line ended it: known before the status callback comes
+    if not ended:
+        return "no_end_seen"
+    if last_kind == "goodbye":
+        return "goodbye"
+    return "hung_up"
+
+
+def _again(event, moved_to: str, moved_kind: str, kinds: dict[str, str]) -> bool:
+    """A key or words asking to hear something again: the repeat key at a menu (the same menu said again, no move),
+    or a choice back to guidance this call has already heard ("To hear this again, press 2")."""
+    if moved_to:
+        return moved_kind == "guidance" and moved_to in kinds
+    return kinds.get(event.node) == "menu"
 
 
 def events_between(session, first: dt.date, last: dt.date):
