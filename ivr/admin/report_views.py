@@ -74,6 +74,7 @@ def reports():
         charts=charts,
         funnel=funnel,
         minimum=minimum,
+        held_back=reportpage.HELD_BACK,
         calls=reportpage.Cell(figures["calls"], 0 < figures["calls"] < minimum),
         nodes=list(names.items()),
         compare=compare,

@@ -4,7 +4,8 @@ Every chart is a table first (title, rows of label and count); the SVG is drawn
 from the same rows, with each bar labelled by its figure in text, so nothing is
 told by colour alone. Counts from 1 to IVR_REPORT_MIN_COUNT - 1 show as "fewer
 than N"; when a table with a total would have exactly one such cell, the next
-smallest cell is held back too, so no cell can be worked back from the total.
+smallest cell is held back too, so no cell can be worked back from the total, and
+it says so (HELD_BACK): it is not a small number and never claims to be one.
 """
 
 from __future__ import annotations
@@ -34,12 +35,20 @@ LANGUAGE_WORDS = {"en-GB": "English", "cy-GB": "Welsh"}
 STRUGGLE_RATE = 0.25  # a quarter of visits ending in silence or a wrong key
 
 
+HELD_BACK = "held back so a small number cannot be worked out"
+
+
 @dataclass
 class Cell:
+    """A figure as staff may see it: `hidden` when not shown; `held` when hidden only to protect another."""
+
     count: int
     hidden: bool = False
+    held: bool = False
 
     def words(self, minimum: int) -> str:
+        if self.held:
+            return HELD_BACK
         return f"fewer than {minimum}" if self.hidden else f"{self.count:,}"
 
 
@@ -59,7 +68,7 @@ def suppress(counts: list[int], minimum: int, with_total: bool) -> list[Cell]:
     if with_total and len(hidden) == 1:
         shown = sorted((c for c in cells if not c.hidden and c.count > 0), key=lambda c: c.count)
         if shown:
-            shown[0].hidden = True  # secondary suppression: the total cannot give the first one away
+            shown[0].hidden = shown[0].held = True  # secondary suppression: the total cannot give the first away
     return cells
 
 
