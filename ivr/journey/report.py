@@ -20,6 +20,7 @@ from .summary import DAY, OUTCOMES, TO_PERSON, events_between, last_rolled, roll
 DIAL_COLUMNS = ("completed", "busy", "no-answer", "failed")
 CALLBACK_RESULTS = ("booked", "refused", "limited", "failed")
 NODE_FIELDS = ("entered", "left", "silence", "wrong_key", "gave_up")  # `ivr report --json`'s, per node
+PAGE_FIELDS = ("more_time", "again", "reached")  # and the Reports page's besides
 
 
 @dataclass
@@ -119,7 +120,7 @@ def node_ids(flow: model.Flow, totals: Totals) -> list[str]:
 
 
 def node_counts(totals: Totals, node_id: str, version: int | None = None) -> dict[str, int]:
-    out = dict.fromkeys(NODE_FIELDS + ("more_time", "again"), 0)
+    out = dict.fromkeys(NODE_FIELDS + PAGE_FIELDS, 0)
     for (v, k, n, _d), c in totals.by_key.items():
         if n == node_id and k in out and (version is None or v == version):
             out[k] += c
@@ -172,3 +173,31 @@ def versions(totals: Totals, node_id: str) -> dict[int, dict[str, int]]:
     """A node's counts for each published version it was entered under (to compare before and after)."""
     seen = sorted({v for (v, k, n, _d) in totals.by_key if n == node_id and k == "entered"})
     return {v: node_counts(totals, node_id, v) for v in seen}
+
+
+def node_extras(totals: Totals) -> dict[str, dict[str, int]]:
+    """{node id: {"reached", "again", "more_time"}} for the Reports page, in one pass over the totals.
+
+    `reached` counts callers (once a call), `entered` visits; days rolled up before `reached` was counted have
+    none, so where a node has visits but no `reached` at all its visits stand in (they are at least as many)."""
+    out: dict[str, dict[str, int]] = {}
+    entered: Counter = Counter()
+    for (_v, kind, node, _d), count in totals.by_key.items():
+        if kind in PAGE_FIELDS:
+            out.setdefault(node, dict.fromkeys(PAGE_FIELDS, 0))[kind] += count
+        elif kind == "entered":
+            entered[node] += count
+    for node, visits in entered.items():
+        row = out.setdefault(node, dict.fromkeys(PAGE_FIELDS, 0))
+        if not row["reached"]:
+            row["reached"] = visits
+    return out
+
+
+def every_day(totals: Totals) -> list[tuple[dt.date, int]]:
+    """Calls on each day of the period, 0 for days without any."""
+    days, day = [], totals.since
+    while day <= totals.until:
+        days.append((day, totals.per_day.get(day, 0)))
+        day += DAY
+    return days
