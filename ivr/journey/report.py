@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..flow import model
 from .models import JourneyDaily, JourneyEvent, JourneyRolled
@@ -44,6 +44,10 @@ class Totals:
         return out
 
 
+def _as_date(day) -> dt.date:
+    return day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))  # SQLite's CASE gives back text
+
+
 def first_day(session) -> dt.date | None:
     """The first day anything is known about (rolled totals or events)."""
     days = [
@@ -63,8 +67,11 @@ def collect(db, since: dt.date, until: dt.date, today: dt.date) -> Totals:
         if last is not None and since <= last:
             high = min(until, last)
             in_range = (JourneyDaily.day >= since, JourneyDaily.day <= high)
+            # One scan of the days: the calls each day come grouped by their day, everything else summed over them.
+            calls_day = case((JourneyDaily.kind == "calls", JourneyDaily.day))
             query = (
                 select(
+                    calls_day,
                     JourneyDaily.version,
                     JourneyDaily.kind,
                     JourneyDaily.node,
@@ -72,17 +79,12 @@ def collect(db, since: dt.date, until: dt.date, today: dt.date) -> Totals:
                     func.sum(JourneyDaily.count),
                 )
                 .where(*in_range)
-                .group_by(JourneyDaily.version, JourneyDaily.kind, JourneyDaily.node, JourneyDaily.detail)
+                .group_by(calls_day, JourneyDaily.version, JourneyDaily.kind, JourneyDaily.node, JourneyDaily.detail)
             )
-            for version, kind, node, detail, count in session.execute(query):
+            for day, version, kind, node, detail, count in session.execute(query):
                 totals.by_key[(version, kind, node, detail)] += int(count)
-            days = (
-                select(JourneyDaily.day, func.sum(JourneyDaily.count))
-                .where(*in_range, JourneyDaily.kind == "calls")
-                .group_by(JourneyDaily.day)
-            )
-            for day, count in session.execute(days):
-                totals.per_day[day] += int(count)
+                if day is not None:
+                    totals.per_day[_as_date(day)] += int(count)
         low = max(since, last + DAY) if last is not None else since
         if low <= until:
             for (day, version, kind, node, detail), count in summarise(
@@ -176,21 +178,18 @@ def versions(totals: Totals, node_id: str) -> dict[int, dict[str, int]]:
 
 
 def node_extras(totals: Totals) -> dict[str, dict[str, int]]:
-    """{node id: {"reached", "again", "more_time"}} for the Reports page, in one pass over the totals.
+    """{node id: {"more_time", "again", "reached"}} for the Reports page, in one pass over the totals.
 
-    `reached` counts callers (once a call), `entered` visits; days rolled up before `reached` was counted have
-    none, so where a node has visits but no `reached` at all its visits stand in (they are at least as many)."""
+    `reached` counts callers (a call once): its visits less those by a call that had been there before. Days
+    rolled up before revisits were counted have none, so there a caller's every visit counts as reaching it."""
     out: dict[str, dict[str, int]] = {}
-    entered: Counter = Counter()
     for (_v, kind, node, _d), count in totals.by_key.items():
-        if kind in PAGE_FIELDS:
-            out.setdefault(node, dict.fromkeys(PAGE_FIELDS, 0))[kind] += count
-        elif kind == "entered":
-            entered[node] += count
-    for node, visits in entered.items():
-        row = out.setdefault(node, dict.fromkeys(PAGE_FIELDS, 0))
-        if not row["reached"]:
-            row["reached"] = visits
+        if kind in ("more_time", "again", "entered", "revisited"):
+            row = out.setdefault(node, dict.fromkeys(PAGE_FIELDS, 0))
+            if kind in ("more_time", "again"):
+                row[kind] += count
+            else:
+                row["reached"] += count if kind == "entered" else -count
     return out
 
 

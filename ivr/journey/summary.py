@@ -26,13 +26,13 @@ DAY = dt.timedelta(days=1)
 DEFAULT_RETENTION_DAYS = 400
 # Each total is keyed (day, version, kind, node, detail); the kinds of totals:
 #   calls; language (detail: the code, "" when never chosen); outcome (detail, see OUTCOMES);
-#   entered, reached (once a call), left, gave_up, silence, wrong_key, more_time, key, words, again (node); transfer (node, "name/status");
+#   entered, revisited (entered again by the same call), left, gave_up, silence, wrong_key, more_time, key, words, again (node); transfer (node, "name/status");
 #   callback (node, result); more_time_calls; to_person (detail: a band of TO_PERSON).
 # `silence` counts timeouts where a choice was asked for: never guidance playing on (not recorded), nor what the
 # line says after a booking is made. `gave_up`: where a call that hung up before any ending was (its last node).
 # `again`: asked to hear something again (the repeat key at a menu, or a choice back to guidance already heard).
 OUTCOMES = ("callback_booked", "transferred", "goodbye", "hung_up", "silence_limit", "no_end_seen")
-NODE_COUNTS = ("entered", "reached", "left", "gave_up", "silence", "wrong_key", "more_time", "key", "words", "again")
+NODE_COUNTS = ("entered", "revisited", "left", "gave_up", "silence", "wrong_key", "more_time", "key", "words", "again")
 TO_PERSON = ((30, "under_30s"), (60, "30s_to_1m"), (120, "1m_to_2m"), (300, "2m_to_5m"), (None, "5m_or_more"))
 COLUMNS = (
     JourneyEvent.call,
@@ -107,8 +107,9 @@ def summarise(rows) -> Counter:
                 ended = True
             if moved_to:
                 totals[(day, event.version, "entered", moved_to, "")] += 1
-                if moved_to not in kinds:  # the first time this call reached it
-                    totals[(day, event.version, "reached", moved_to, "")] += 1
+                if moved_to in kinds:  # reached again by the same call (callers who reached it: entered - revisited)
+                    totals[(day, event.version, "revisited", moved_to, "")] += 1
+                else:
                     kinds[moved_to] = moved_kind
                 last_node, last_kind, last_version = moved_to, moved_kind, event.version
                 if moved_kind == "transfer" and reached_person is None:
