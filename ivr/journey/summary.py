@@ -33,6 +33,10 @@ DEFAULT_RETENTION_DAYS = 400
 # `again`: asked to hear something again (the repeat key at a menu, or a choice back to guidance already heard).
 OUTCOMES = ("callback_booked", "transferred", "goodbye", "hung_up", "silence_limit", "no_end_seen")
 NODE_COUNTS = ("entered", "revisited", "left", "gave_up", "silence", "wrong_key", "more_time", "key", "words", "again")
+# The rules a rolled day's totals were counted by, marked by a row of its own (version -1: no published serial, so
+# no report reads it as figures). 2: gave_up, silence_limit, revisited and again; silence only where a choice was
+# asked for. Days without it were rolled by the rules before and are rolled again while their events are kept.
+RULES_MARK = {"version": -1, "kind": "rules", "node": "", "detail": "2"}
 TO_PERSON = ((30, "under_30s"), (60, "30s_to_1m"), (120, "1m_to_2m"), (300, "2m_to_5m"), (None, "5m_or_more"))
 COLUMNS = (
     JourneyEvent.call,
@@ -175,9 +179,11 @@ def roll_up(db, today: dt.date, now: dt.datetime | None = None) -> int:
     """Roll up every finished day not yet rolled (a day is finished two days on); returns days rolled.
 
     Days are rolled in order, each in its own transaction that first claims the day in
-    journey_rolled: two servers rolling at once cannot count a day twice.
+    journey_rolled: two servers rolling at once cannot count a day twice. Days rolled up
+    by older rules are rolled again first, where their events are still kept (see `reroll`).
     """
     now = now or dt.datetime.now(dt.UTC)
+    reroll(db, now)
     cutoff = today - 2 * DAY
     with db.session() as session:
         last = last_rolled(session)
@@ -191,21 +197,69 @@ def roll_up(db, today: dt.date, now: dt.datetime | None = None) -> int:
             with db.session() as session:
                 session.add(JourneyRolled(day=day, rolled_at=now))
                 session.flush()
-                # From the day before: a call that began then is filed under that day and left out here, not
-                # counted again as a call from its events after midnight (the report reads the same window).
-                totals = summarise(events_between(session, day - DAY, day + DAY))
-                rows = [
-                    {"day": d, "version": v, "kind": k, "node": n, "detail": x, "count": c}
-                    for (d, v, k, n, x), c in totals.items()
-                    if d == day
-                ]
-                if rows:
-                    session.execute(insert(JourneyDaily), rows)
+                _roll(session, day)
             rolled += 1
         except IntegrityError:
             pass  # another server rolled this day first
         day += DAY
     return rolled
+
+
+def _roll(session, day: dt.date) -> None:
+    """Write one day's totals, and the mark of the rules they were counted by."""
+    # From the day before: a call that began then is filed under that day and left out here, not
+    # counted again as a call from its events after midnight (the report reads the same window).
+    totals = summarise(events_between(session, day - DAY, day + DAY))
+    rows = [
+        {"day": d, "version": v, "kind": k, "node": n, "detail": x, "count": c}
+        for (d, v, k, n, x), c in totals.items()
+        if d == day
+    ]
+    rows.append({"day": day, **RULES_MARK, "count": 1})
+    session.execute(insert(JourneyDaily), rows)
+
+
+def reroll(db, now: dt.datetime) -> int:
+    """Roll again the days rolled up by rules older than RULES (no mark), where their events and the day before's
+    (when it had calls) are still kept: their totals then say what these rules say (gave_up, silence_limit, silence only where a choice
+    was asked for...). Older days keep the totals they were rolled with. Returns the days rolled again."""
+    mark = RULES_MARK
+    with db.session() as session:
+        oldest = session.scalar(select(func.min(JourneyEvent.day)))
+        if oldest is None:
+            return 0
+        marked = (
+            select(JourneyDaily.day)
+            .where(
+                JourneyDaily.day == JourneyRolled.day,
+                JourneyDaily.version == mark["version"],
+                JourneyDaily.kind == mark["kind"],
+                JourneyDaily.node == mark["node"],
+                JourneyDaily.detail == mark["detail"],
+            )
+            .exists()
+        )
+        # The oldest day with events too, when the day before had no calls (so no call of its can have been purged
+        # and then be counted again from its events after midnight).
+        before = session.scalar(
+            select(func.sum(JourneyDaily.count)).where(JourneyDaily.day == oldest - DAY, JourneyDaily.kind == "calls")
+        )
+        first = oldest if not before else oldest + DAY
+        days = session.scalars(
+            select(JourneyRolled.day).where(JourneyRolled.day >= first, ~marked).order_by(JourneyRolled.day)
+        ).all()
+    again = 0
+    for day in days:
+        with db.session() as session:
+            # Whoever deletes the claim rolls the day; another server doing the same finds nothing to delete.
+            if not session.execute(delete(JourneyRolled).where(JourneyRolled.day == day)).rowcount:
+                continue
+            session.execute(delete(JourneyDaily).where(JourneyDaily.day == day))
+            session.add(JourneyRolled(day=day, rolled_at=now))
+            session.flush()
+            _roll(session, day)
+            again += 1
+    return again
 
 
 def purge(db, today: dt.date, retention_days: int, now: dt.datetime | None = None) -> int:

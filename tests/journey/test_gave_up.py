@@ -127,3 +127,34 @@ def test_rolled_up_days_keep_the_new_figures(app, client, clock):
     ended(caller)
     live = report(app, DAY)
     assert report(app, DAY, today=DAY + dt.timedelta(days=3)) == live
+
+
+def test_a_day_rolled_by_the_old_rules_is_rolled_again_while_its_events_are_kept(app, client):
+    from sqlalchemy import delete, insert
+
+    from ivr.journey.models import JourneyDaily, JourneyEvent
+
+    test_silence_while_guidance_plays_on_is_not_a_silence(app, client)  # a booking, then silence at its end
+    test_a_caller_who_hangs_up_in_guidance_gave_up_there(app, client)
+    live = report(app, DAY)
+    assert report(app, DAY, today=DAY + dt.timedelta(days=3)) == live  # rolled up by these rules
+    db = app.extensions["ivr.db"]
+
+    def as_the_old_rules_rolled_it():
+        with db.session() as session:
+            session.execute(delete(JourneyDaily).where(JourneyDaily.kind.in_(("rules", "gave_up"))))
+            session.execute(
+                insert(JourneyDaily).values(
+                    day=DAY, version=0, kind="silence", node="protection_callback", detail="", count=1
+                )
+            )
+
+    as_the_old_rules_rolled_it()
+    assert report(app, DAY, today=DAY + dt.timedelta(days=4)) == live  # rolled again: the events are kept
+    # Once the events are gone, a day keeps the totals it was rolled with (no gave_up by node; the old silences).
+    with db.session() as session:
+        session.execute(delete(JourneyEvent))
+    as_the_old_rules_rolled_it()
+    old = report(app, DAY, today=DAY + dt.timedelta(days=5))
+    assert old["nodes"]["help"]["gave_up"] == 0 and old["nodes"]["protection_callback"]["silence"] == 1
+    assert old["outcomes"] == live["outcomes"] and old["calls"] == live["calls"] == 2
