@@ -175,15 +175,21 @@ def last_rolled(session) -> dt.date | None:
     return session.scalar(select(func.max(JourneyRolled.day)))
 
 
+_REROLLED: set[str] = set()  # the databases (by URL) this process has rolled old days of again
+
+
 def roll_up(db, today: dt.date, now: dt.datetime | None = None) -> int:
     """Roll up every finished day not yet rolled (a day is finished two days on); returns days rolled.
 
     Days are rolled in order, each in its own transaction that first claims the day in
     journey_rolled: two servers rolling at once cannot count a day twice. Days rolled up
-    by older rules are rolled again first, where their events are still kept (see `reroll`).
+    by older rules are rolled again first (once a process), where their events are still kept (see `reroll`).
     """
     now = now or dt.datetime.now(dt.UTC)
-    reroll(db, now)
+    key = db.engine.url.render_as_string(hide_password=True)
+    if key not in _REROLLED:  # once a process: every day rolled from now on carries the mark
+        reroll(db, now)
+        _REROLLED.add(key)
     cutoff = today - 2 * DAY
     with db.session() as session:
         last = last_rolled(session)

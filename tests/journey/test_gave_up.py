@@ -132,6 +132,7 @@ def test_rolled_up_days_keep_the_new_figures(app, client, clock):
 def test_a_day_rolled_by_the_old_rules_is_rolled_again_while_its_events_are_kept(app, client):
     from sqlalchemy import delete, insert
 
+    from ivr.journey import summary
     from ivr.journey.models import JourneyDaily, JourneyEvent
 
     test_silence_while_guidance_plays_on_is_not_a_silence(app, client)  # a booking, then silence at its end
@@ -149,12 +150,18 @@ def test_a_day_rolled_by_the_old_rules_is_rolled_again_while_its_events_are_kept
                 )
             )
 
+    def a_new_process():
+        summary._REROLLED.clear()  # days are looked at again once a process: as after the upgrade's restart
+
     as_the_old_rules_rolled_it()
+    assert report(app, DAY, today=DAY + dt.timedelta(days=4))["nodes"]["help"]["gave_up"] == 0  # not yet
+    a_new_process()
     assert report(app, DAY, today=DAY + dt.timedelta(days=4)) == live  # rolled again: the events are kept
     # Once the events are gone, a day keeps the totals it was rolled with (no gave_up by node; the old silences).
     with db.session() as session:
         session.execute(delete(JourneyEvent))
     as_the_old_rules_rolled_it()
+    a_new_process()
     old = report(app, DAY, today=DAY + dt.timedelta(days=5))
     assert old["nodes"]["help"]["gave_up"] == 0 and old["nodes"]["protection_callback"]["silence"] == 1
     assert old["outcomes"] == live["outcomes"] and old["calls"] == live["calls"] == 2
