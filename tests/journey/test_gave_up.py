@@ -119,6 +119,22 @@ def test_every_key_is_kept_and_the_new_ones_added(app, client):
     assert sum(v for k, v in figures["outcomes"].items() if k != "gave_up") == figures["calls"]
 
 
+def test_the_table_without_json_has_a_gave_up_column(app, client, runner, monkeypatch):
+    from ivr.cli import main
+
+    test_a_caller_who_hangs_up_in_guidance_gave_up_there(app, client)
+    for name in ("IVR_DATABASE_URL", "IVR_FLOW", "IVR_PROMPTS"):
+        monkeypatch.setenv(name, app.config[name])
+    result = runner.invoke(main, ["report", "--since", "2026-11-25", "--until", "2026-11-25"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "gave_up 1" in lines[2] and "silence_limit 0" in lines[2]  # the outcomes line
+    header = next(line for line in lines if line.startswith("node"))
+    assert header.split()[:5] == ["node", "entered", "left", "gave", "up"]
+    help_row = next(line for line in lines if line.startswith("help "))
+    assert help_row.split() == ["help", "1", "1", "1", "0", "0"]
+
+
 def test_rolled_up_days_keep_the_new_figures(app, client, clock):
     test_a_call_ended_by_the_silence_rule_has_its_own_outcome(app, client, clock)
     caller = Caller(client, call_sid=sid(8))
