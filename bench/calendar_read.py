@@ -16,9 +16,9 @@ import tempfile
 import timeit
 from pathlib import Path
 
-from ivr import line_calendar
-from ivr.calendar_store import CalendarStore
+from ivr.calendar.store import CalendarStore
 from ivr.db import Database, upgrade
+from ivr.flow import hours as line_calendar
 from ivr.flow import load_flow
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -48,9 +48,9 @@ def inner(mode: str, requests: int) -> None:
     from twilio.request_validator import RequestValidator
 
     from ivr import create_app
-    from ivr.admin import live as live_module
     from ivr.instance import migrate
-    from ivr.journey import recorder as recorder_module
+    from ivr.line import live as live_module
+    from ivr.reports import recorder as recorder_module
 
     # At real speed the writer gathers 0.5 s of webhooks (hundreds) into one transaction; under callgrind, ~50
     # times slower, 0.5 s would hold only a few, and the count would be mostly transactions no server pays

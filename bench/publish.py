@@ -5,7 +5,7 @@ Run:  .venv/bin/python bench/publish.py [--runs 5] [--database postgresql+psycop
 
 Builds the line in-process in play mode (a temporary SQLite database and audio folder unless
 --database is given) and publishes new English words for one prompt `--runs` times, each
-different, through the same function the staff page calls (ivr.admin.publish.publish).
+different, through the same function the staff page calls (ivr.prompts.publish.publish).
 The first publish also starts the speech process. Prints seconds; asserts nothing.
 """
 
@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ivr import create_app  # noqa: E402
-from ivr.admin import publish, sound, store  # noqa: E402
 from ivr.db import upgrade  # noqa: E402
+from ivr.prompts import publish, sound, store  # noqa: E402
 
 WORDS = "For help and support after the trial, {word}"
 VARIANTS = ["today", "this week", "at any time", "now", "in English", "from us", "by phone", "here", "soon", "again"]

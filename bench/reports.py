@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from ivr.db import Database, upgrade  # noqa: E402
 from ivr.flow import load_flow  # noqa: E402
-from ivr.journey import line_day  # noqa: E402
-from ivr.journey.report import as_json, collect  # noqa: E402
+from ivr.reports import line_day  # noqa: E402
+from ivr.reports.report import as_json, collect  # noqa: E402
 
 PATHS = (  # (kind, node, detail) of typical calls, in order
     [
@@ -127,7 +127,7 @@ def page_timings(url: str, first: dt.date, until: dt.date, times: int = 3) -> li
             "IVR_CLOCK": lambda: clock,
         }
     )
-    view = app.view_functions["admin.reports"].__wrapped__
+    view = app.view_functions["reports.reports"].__wrapped__
     query = f"/admin/reports?from={first:%d/%m/%Y}&to={until:%d/%m/%Y}"
     timings = []
     try:

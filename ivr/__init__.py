@@ -12,9 +12,7 @@ import os
 
 from flask import Flask
 
-from .errors import ConfigError, FlowError
-from .fallback import fallback_twiml
-from .line import Line
+from .errors import ConfigError
 
 __version__ = "0.1.0"
 
@@ -63,6 +61,8 @@ def default_config(instance_path: str) -> dict:
         # Failed attempts to ring a caller back before the request closes as "could not reach".
         "IVR_CALLBACK_MAX_ATTEMPTS": _env("IVR_CALLBACK_MAX_ATTEMPTS", "3"),
         "IVR_METRICS_TOKEN": _env("IVR_METRICS_TOKEN"),
+        # Off: this server answers calls only (no /admin pages); the line still follows published words.
+        "IVR_STAFF_AREA": _env("IVR_STAFF_AREA", "on").strip().lower() not in ("off", "0", "false", "no"),
         "IVR_CLOCK": lambda: dt.datetime.now(dt.UTC),
         # Twilio's webhook bodies are a few KB; anything larger is refused with 413.
         "MAX_CONTENT_LENGTH": 64 * 1024,
@@ -93,40 +93,23 @@ def create_app(test_config: dict | None = None) -> Flask:
         # set IVR_SECRET_KEY when several instances serve the staff area.
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
 
-    try:
-        live = Line.load(app.config)
-    except FlowError as exc:
-        raise ConfigError(f"the call tree fails its checks; run `ivr check` and fix:\n{exc}") from exc
-    from . import audio
-
-    audio.init_app(app)
-    sounds = audio.lookup_for(app, live.flow)  # play mode: clips from IVR_AUDIO_DIR, <Say> where one is missing
-    if sounds is not None:
-        live = Line.build(live.flow, app.config["IVR_PUBLIC_URL"], app.config["IVR_SPEECH"], sounds)
-    app.extensions["ivr.line"] = lambda: live
-    app.extensions["ivr.fallback"] = fallback_twiml(live.flow)
-    app.extensions.setdefault("ivr.status_hooks", [])
-
+    from . import audio, calendar, callbacks, line, metrics, reports
     from .db import Database
 
+    audio.init_app(app)  # the clip store and GET /audio/
     Database().init_app(app)
-    from . import calendar_store
-
-    calendar_store.init_app(app)  # the admin's closures and extra days, for the line's calendar
-
-    from . import callbacks, metrics, voice
-
-    app.register_blueprint(voice.bp)
-    app.extensions["ivr.fault_answer"] = voice.fallback_answer  # for other webhook blueprints' faults
+    calendar.init_app(app)  # the admin's closures and extra days, for the line's calendar
+    line.init_app(app)  # the voice webhooks; the live line follows published words
     callbacks.init_app(app)  # the booking's webhooks, its store and end-of-call clean-up
-    from . import journey
-
-    journey.init_app(app)  # events for reports, written off the webhooks' critical path
+    reports.init_app(app)  # journey events for reports, written off the webhooks' critical path
     app.register_blueprint(metrics.bp)
 
-    from . import admin
+    if app.config["IVR_STAFF_AREA"]:
+        from . import prompts, staff, tryline
 
-    admin.init_app(app)  # the staff area; the live line then follows published words
+        staff.init_app(app)  # the shell: sign-in, accounts, the base layout, the home page
+        for capability in (prompts, tryline, callbacks, reports, calendar):
+            capability.init_pages(app)  # each capability's own staff pages, on its own blueprint
 
     @app.get("/healthz")
     def healthz():

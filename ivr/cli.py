@@ -38,8 +38,8 @@ def main():
 def check(path, prompt_dir, quiet):
     """Check the call tree and its prompts (with the words staff published, for the configured line);
     print file:line problems, exit 1 on errors."""
-    from . import published
     from .instance import settings
+    from .prompts import published
 
     path = path or os.environ.get("IVR_FLOW") or "./flows.yaml"
     prompt_dir = prompt_dir or os.environ.get("IVR_PROMPTS")
@@ -49,7 +49,7 @@ def check(path, prompt_dir, quiet):
     live = published.read(config) if same_line else published.Published()
     flow, problems = check_problems(path, prompt_dir, live.overrides)
     if flow is not None:
-        from .audio.cli import audio_warnings
+        from .prompts.audio_cli import audio_warnings
 
         problems = sorted(problems + audio_warnings(flow, prompt_dir or Path(path).parent / "prompts", live.recordings))
     if live.count() and not quiet:
@@ -99,8 +99,8 @@ def doctor():
 def export_fallback(output, path):
     """Write the static fallback TwiML to host as the number's fallback URL."""
     from .errors import FlowError
-    from .fallback import fallback_twiml
     from .flow import load_flow
+    from .line.fallback import fallback_twiml
 
     try:
         flow = load_flow(path or os.environ.get("IVR_FLOW") or "./flows.yaml", os.environ.get("IVR_PROMPTS"))
@@ -151,7 +151,7 @@ def serve(host, port, workers, local, verbose):
         finally:
             clips_log.disabled = False
         if app.config["IVR_SPEECH"] == "play":
-            from .audio.cli import prepare_audio
+            from .prompts.audio_cli import prepare_audio
 
             prepare_audio(app.config, app.extensions["ivr.line"]().flow)  # a fresh machine renders first
         purge_expired_callbacks(app)  # retention, at every start
@@ -174,8 +174,8 @@ def start_summary(app, host: str, port: int, workers: int, local: bool) -> str:
     """What a person starting the line needs, in a few lines."""
     from sqlalchemy import func, select
 
-    from .admin.models import Staff
     from .instance import command_name
+    from .staff.models import Staff
 
     ivr = command_name()
     listening = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
@@ -220,12 +220,15 @@ main.add_command(callbacks)
 from .simulator import call  # noqa: E402  (registers `ivr call`)
 
 main.add_command(call)
-from .audio.cli import prompts  # noqa: E402  (registers `ivr prompts`)
+from .prompts.audio_cli import prompts  # noqa: E402  (registers `ivr prompts`)
 
 main.add_command(prompts)
-from .admin.cli import register as register_staff_commands  # noqa: E402  (registers `ivr staff`, `ivr diagram`)
+from .staff.cli import register as register_staff_commands  # noqa: E402  (registers `ivr staff`)
 
 register_staff_commands(main)
-from .journey.cli import report_command  # noqa: E402  (registers `ivr report`)
+from .prompts.cli import register as register_prompt_commands  # noqa: E402  (`ivr diagram`, `ivr staff export-prompts`)
+
+register_prompt_commands(main)
+from .reports.cli import report_command  # noqa: E402  (registers `ivr report`)
 
 main.add_command(report_command)

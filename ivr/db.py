@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -21,6 +22,10 @@ _connection: contextvars.ContextVar = contextvars.ContextVar("ivr_db_connection"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Seconds any one database call may take before it is abandoned.
 STATEMENT_TIMEOUT = 3
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):

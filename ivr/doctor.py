@@ -59,7 +59,7 @@ def check_secret_key(config) -> list[Finding]:
 
 
 def check_flow_and_numbers(config) -> list[Finding]:
-    from . import published
+    from .prompts import published
 
     live = published.read(config)  # the words callers hear: published over the files
     flow, problems, context = read_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), live.overrides)
@@ -128,9 +128,9 @@ def admin_days(config):
     """The closures and extra opening days an admin set in the staff area (none if the database cannot say)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .calendar_store import CalendarStore
+    from .calendar.store import CalendarStore
     from .db import Database
-    from .line_calendar import NONE
+    from .flow.hours import NONE
 
     if not config.get("IVR_DATABASE_URL"):
         return NONE
@@ -148,7 +148,7 @@ def check_hours(flow, today=None, exceptions=None) -> list[Finding]:
     (weekly hours, bank holidays, and an admin's closures and extra days)."""
     import datetime as dt
 
-    from .line_calendar import NONE, days_without_hours
+    from .flow.hours import NONE, days_without_hours
 
     today = today or dt.date.today()
     findings = []
@@ -222,12 +222,12 @@ def check_audio(config) -> list[Finding]:
         ]
     from pathlib import Path
 
-    from . import published
     from .audio.checks import audio_problems
     from .audio.clips import flow_clips
     from .audio.store import AudioStore
     from .audio.synth import SpeechError, engine_version
     from .flow import load_flow
+    from .prompts import published
 
     live = published.read(config)
     flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), live.overrides)

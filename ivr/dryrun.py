@@ -15,7 +15,6 @@ headers arrive as HTTP_*). Everything that leaves a trace of a call honours it:
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +28,9 @@ ENVIRON_KEY = "ivr.dry_run"
 class DryRun:
     """One simulated call: the line it rings, the time it rings at, where its bookings go."""
 
-    line: Any  # ivr.line.Line
+    line: Any  # ivr.line.line.Line
     now: dt.datetime
-    callbacks: Any = None  # a CallbackStore on a throwaway database (see throwaway_store)
+    callbacks: Any = None  # a CallbackStore on a throwaway database (see ivr.callbacks.store.throwaway_copy)
     notes: dict = field(default_factory=dict)  # what the views want the caller of the dry run to know
 
 
@@ -62,26 +61,3 @@ def callbacks(app):
     if dry is not None and dry.callbacks is not None:
         return dry.callbacks
     return app.extensions["ivr.callbacks"]
-
-
-def throwaway_store(real):
-    """The real CallbackStore's settings and key, on a new in-memory database of its own.
-
-    Only this dry run sees it, and it is gone when the run is: nothing a simulated
-    caller books reaches the queue, the daily limit, or the database.
-    """
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import sessionmaker
-    from sqlalchemy.pool import StaticPool
-
-    from .callbacks import models  # noqa: F401  (the callback tables, on Base.metadata)
-    from .db import Base, Database
-
-    engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
-    Base.metadata.create_all(engine)
-    database = Database()
-    database.engine = engine
-    database._sessions = sessionmaker(engine, expire_on_commit=False)
-    store = copy.copy(real)
-    store.db = database
-    return store

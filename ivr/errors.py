@@ -17,3 +17,14 @@ class FlowError(IvrError):
 
 class ConfigError(IvrError):
     """A setting the service needs is missing or wrong; the message says what to do."""
+
+
+def whole_number(name: str, value, unit: str = "") -> int:
+    """A setting that must be a whole number, 1 or more; anything else is refused with its name."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{name} must be a whole number{unit}, 1 or more, not {value!r}")
+    return number

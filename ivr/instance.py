@@ -1,7 +1,7 @@
 """The instance folder and the settings every `ivr` command shares.
 
 One small module that `ivr/cli.py` and the command groups of `ivr/audio`, `ivr/callbacks`
-and `ivr/admin` all import, so none of them imports another's command module.
+and `ivr/staff` all import, so none of them imports another's command module.
 """
 
 from __future__ import annotations

@@ -70,50 +70,6 @@ def observe(response):
     return response
 
 
-class CallbackQueue:
-    """The callback queue as the database holds it, read at each scrape (the same for every worker):
-    open requests by status and the age of the oldest, so an alert sees callers left waiting."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def collect(self):
-        from prometheus_client.core import GaugeMetricFamily
-        from sqlalchemy import func, select
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from .callbacks.models import COULD_NOT_REACH, DONE, STATUSES, CallbackRequest
-
-        open_statuses = [status for status in STATUSES if status not in (DONE, COULD_NOT_REACH)]
-        try:
-            with self.app.extensions["ivr.db"].session() as session:
-                counts = dict(
-                    session.execute(
-                        select(CallbackRequest.status, func.count())
-                        .where(CallbackRequest.status.in_(open_statuses))
-                        .group_by(CallbackRequest.status)
-                    ).all()
-                )
-                oldest = session.scalar(
-                    select(func.min(CallbackRequest.created_at)).where(CallbackRequest.status.in_(open_statuses))
-                )
-        except SQLAlchemyError:
-            return  # the database is down: other alerts say so; no figure rather than a wrong one
-        by_status = GaugeMetricFamily("ivr_callbacks_open", "Callback requests not yet closed", labels=["status"])
-        for status in open_statuses:
-            by_status.add_metric([status], counts.get(status, 0))
-        yield by_status
-        age = 0.0
-        if oldest is not None:
-            now = self.app.config["IVR_CLOCK"]()
-            age = max(0.0, (now - (oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo))).total_seconds())
-        yield GaugeMetricFamily(
-            "ivr_callbacks_oldest_open_seconds",
-            "Age of the oldest callback request not yet closed (0: none)",
-            value=age,
-        )
-
-
 def registry() -> CollectorRegistry:
     from prometheus_client import REGISTRY
 
@@ -127,10 +83,18 @@ def registry() -> CollectorRegistry:
     return combined
 
 
-def queue_registry() -> CollectorRegistry:
-    queue = CollectorRegistry(auto_describe=False)
-    queue.register(CallbackQueue(current_app._get_current_object()))
-    return queue
+def add_collector(app, make) -> None:
+    """A capability's figures read at each scrape (the same for every worker): `make(app)` gives a
+    prometheus_client collector (ivr.callbacks offers the queue's)."""
+    app.extensions.setdefault("ivr.metrics.collectors", []).append(make)
+
+
+def collectors_registry() -> CollectorRegistry:
+    shared = CollectorRegistry(auto_describe=False)
+    app = current_app._get_current_object()
+    for make in app.extensions.get("ivr.metrics.collectors", ()):
+        shared.register(make(app))
+    return shared
 
 
 @bp.get("/metrics")
@@ -143,7 +107,7 @@ def metrics():
             abort(403)
     elif request.remote_addr not in ("127.0.0.1", "::1"):
         abort(403)
-    body = generate_latest(registry()) + generate_latest(queue_registry())
+    body = generate_latest(registry()) + generate_latest(collectors_registry())
     return Response(body, mimetype=CONTENT_TYPE_LATEST)
 
 

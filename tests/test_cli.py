@@ -134,7 +134,7 @@ def test_the_command_groups_share_one_instance_module_and_never_import_the_main_
     import sys
 
     code = (
-        "import sys, ivr.audio.cli, ivr.callbacks.cli, ivr.admin.cli; "
+        "import sys, ivr.prompts.audio_cli, ivr.callbacks.cli, ivr.staff.cli; "
         "assert 'ivr.cli' not in sys.modules, sorted(m for m in sys.modules if m.startswith('ivr'))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ivr.signature import shifted_name
+from ivr.line.signature import shifted_name
 
 from .conftest import PUBLIC_URL, Clock, line_config, running_app, sign
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from ivr import doctor, published
-from ivr.admin import store
-from ivr.admin.models import AudioClip
+from ivr import doctor
 from ivr.cli import main
 from ivr.db import upgrade
+from ivr.prompts import published, store
+from ivr.prompts.models import AudioClip
 
 from .audio.conftest import PROMPTS, write_line
 from .conftest import ROOT

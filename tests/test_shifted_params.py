@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.signature import shifted_name
+from ivr.line.signature import shifted_name
 
 from .conftest import PUBLIC_URL, Caller, sign
 

@@ -13,7 +13,7 @@ from ivr.audio.clips import GROUP_PAUSE_MS, flow_clips
 from ivr.audio.store import AudioStore
 from ivr.audio.synth import engine_version
 from ivr.flow import load_flow, model
-from ivr.flow.checks import MAX_GREETING_SECONDS, MAX_STRETCH_SECONDS, guidance_stretch, spoken_seconds
+from ivr.flow.wording import MAX_GREETING_SECONDS, MAX_STRETCH_SECONDS, guidance_stretch, spoken_seconds
 
 from .audio.conftest import tone
 from .conftest import PUBLIC_URL, ROOT, Caller

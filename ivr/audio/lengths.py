@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import soundfile as sf
 
 from ..flow import model
-from ..flow.checks import MAX_GREETING_SECONDS, MAX_STRETCH_SECONDS, guidance_stretch
+from ..flow.wording import MAX_GREETING_SECONDS, MAX_STRETCH_SECONDS, guidance_stretch
 from .clips import Recordings, flow_clips, playable
 from .store import AudioStore
 

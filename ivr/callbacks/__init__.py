@@ -10,20 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from ..errors import ConfigError
+from ..errors import whole_number
 
 log = logging.getLogger(__name__)
-
-
-def whole_number(name: str, value, unit: str = "") -> int:
-    """A setting that must be a whole number, 1 or more; anything else is refused with its name."""
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise ConfigError(f"{name} must be a whole number{unit}, 1 or more, not {value!r}")
-    return number
 
 
 def retention_days(value) -> int:
@@ -65,6 +54,10 @@ def init_app(app) -> None:
             HOW_TO_SET,
         )
     app.extensions["ivr.callbacks"] = store
+    from .. import metrics
+    from .metrics import CallbackQueue
+
+    metrics.add_collector(app, CallbackQueue)  # open requests and the oldest one's age, at each scrape
     app.extensions.setdefault("ivr.status_hooks", []).append(views.call_ended)
     app.register_blueprint(views.bp)
 
@@ -74,7 +67,7 @@ def purge_expired(app) -> int:
     IVR_EVENT_RETENTION_DAYS (their daily totals stay); a failure is logged, not raised."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..journey.summary import purge_safely
+    from ..reports.summary import purge_safely
 
     purge_safely(app)
     try:
@@ -82,3 +75,17 @@ def purge_expired(app) -> int:
     except SQLAlchemyError as exc:
         log.warning("callback purge failed: %s", exc.__class__.__name__)
         return 0
+
+
+def init_pages(app) -> None:
+    """The callback queue and request pages (caseworkers), and the queue's line on the staff home page."""
+    from ..staff import Tile, register_pages
+    from . import queue_attempts  # noqa: F401  (attempts on a request's page, on the queue blueprint)
+    from .queue_views import available, bp, home_counts
+
+    register_pages(
+        app,
+        bp,
+        Tile(30, "queue", "queue.queue", "Callback queue", "call people back, soonest due first.",
+             ability="queue", counts=home_counts, shown=available),
+    )

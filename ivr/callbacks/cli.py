@@ -94,7 +94,7 @@ def audit_numbers_shown(store, operator: str, what: str) -> None:
 
     Refuses to show them (exit 1) if the entry cannot be written: an unaudited view is not allowed."""
     # The audit trail is the staff area's table; the terminal's number views belong in it too.
-    from ..admin.audit import record
+    from ..audit import record
 
     try:
         with store.db.session() as session:
@@ -107,8 +107,8 @@ def line_zone() -> dt.tzinfo:
     """The helpline's time zone (due times are printed in it); UTC if the call tree cannot be read."""
     from ..errors import FlowError
     from ..flow import load_flow
+    from ..flow.hours import helpline_hours
     from ..instance import app_config
-    from ..line_calendar import helpline_hours
 
     try:
         config = app_config()
@@ -253,7 +253,7 @@ def purge_command():
     store = _store_or_fail(need_key=False)
     removed = _run(lambda: store.purge(dt.datetime.now(dt.UTC)))
     click.echo(f"purged {removed} callback request(s) older than {store.retention.days} days")
-    from ..journey.summary import purge_configured
+    from ..reports.summary import purge_configured
 
     events, days = _run(lambda: purge_configured(store.db))
     click.echo(f"purged {events} journey event(s) older than {days} days (their daily totals are kept)")

@@ -16,10 +16,12 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from .. import dryrun, journey, line_calendar, metrics, silence
+from .. import dryrun, metrics
 from ..engine import CallState
+from ..flow import hours as line_calendar
 from ..flow import model
-from ..signature import require_twilio_signature, twilio_params
+from ..line import journey, silence
+from ..line.signature import require_twilio_signature, twilio_params
 from .dialogue import DONE, Booking, Draft
 from .store import CallbackStore, StoreError
 

@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import FlowError
 from . import model
+from .prompt_files import _display, read_prompts
+from .reader import _ID, _allowed, _Reader
 from .targets import did_you_mean, nearest
-from .yamlfile import Document, Problem, load_file, load_text
+from .yamlfile import Problem, load_file, load_text
 
 # kind -> (required keys, optional keys); "kind" itself is always required.
 NODE_KINDS: dict[str, tuple[frozenset, frozenset]] = {
@@ -56,82 +58,8 @@ LANGUAGE_REQUIRED = frozenset({"say_voice", "speech_language", "espeak_voice"})
 NUMBER_KEYS = frozenset({"e164", "spoken", "status"})
 NUMBER_STATUSES = ("verify before going live", "verified")
 HOURS_KEYS = frozenset({"timezone", "open", "holidays"})
-PROMPT_FILE_KEYS = frozenset({"meta", "prompts", "words"})
-META_KEYS = frozenset({"language", "review", "fallback"})
 VALID_KEYS = frozenset("0123456789*#")
-_ID = re.compile(r"^[a-z][a-z0-9_.]*$")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
-
-
-def _allowed(keys) -> str:
-    return ", ".join(sorted(keys))
-
-
-class _Reader:
-    """Collects problems while reading one Document into model objects."""
-
-    def __init__(self, doc: Document):
-        self.doc = doc
-        self.problems: list[Problem] = []
-
-    def problem(self, path, message, severity="error"):
-        self.problems.append(Problem(self.doc.file, self.doc.line(*path), message, severity))
-
-    def mapping(self, value, path, what) -> dict:
-        if isinstance(value, dict):
-            return value
-        self.problem(path, f"{what} must be a mapping of names to values")
-        return {}
-
-    def keys(self, value: dict, path, allowed, required, what):
-        """Unknown and missing keys. A misspelt key ("nxt") is one message, and its value is read
-        as the key it most likely means, so the rest of the checks see what the author meant."""
-        missing = set(required) - set(value)
-        for key in list(value):
-            if key in allowed:
-                continue
-            guess = nearest(key, missing) or nearest(key, set(allowed) - set(value))
-            if guess is not None:
-                self.problem(path + (key,), f"{what} has unknown key {key!r}; did you mean {guess!r}?")
-                missing.discard(guess)
-                value[guess] = value[key]
-                self.doc.lines[path + (guess,)] = self.doc.line(*path, key)
-            else:
-                self.problem(path + (key,), f"{what} has unknown key {key!r}; allowed: {_allowed(allowed)}")
-        for key in sorted(missing):
-            self.problem(path, f"{what} is missing {key!r}; it needs: {_allowed(required)}")
-
-    def text(self, value, path, what, default="") -> str:
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        if isinstance(value, dict | list):  # `Hello {name}` or `[Note] ...`: braces and brackets mean something in YAML
-            self.problem(
-                path,
-                f"{what} must be words, but {{ }} or [ ] made it a YAML {'list' if isinstance(value, list) else 'mapping'}; put the words in double quotes",
-            )
-            return default
-        self.problem(path, f"{what} must be non-empty text")
-        return default
-
-    def integer(self, value, path, what, low, high, default) -> int:
-        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
-            return value
-        self.problem(path, f"{what} must be a whole number from {low} to {high}")
-        return default
-
-    def ids(self, value, path, what) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value:
-            self.problem(path, f"{what} must be a list of prompt ids, e.g. [greeting]")
-            return ()
-        out = []
-        for index, item in enumerate(value):
-            if isinstance(item, str) and _ID.match(item):
-                out.append(item)
-            else:
-                self.problem(path + (index,), f"{what}: {item!r} is not a prompt id (lower case, dots, underscores)")
-        return tuple(out)
 
 
 def _read_speech(r: _Reader, spec: dict, path, code: str) -> bool:
@@ -422,62 +350,6 @@ def _read_node(r: _Reader, node_id, spec) -> model.Node | None:
         intro = prompts("intro")
         return model.Menu(node_id, line, tuple(choices), target("back"), intro)
     return model.LanguageMenu(node_id, line, prompts("prompts"), tuple(choices), target("next"))
-
-
-def read_prompts(prompt_dir: Path, languages, base: Path) -> tuple[model.Prompts, list[Problem], dict]:
-    """Read prompts/<language>.yaml for every language; returns prompts, problems, prompt lines."""
-    problems: list[Problem] = []
-    texts, words, review, fallback, lines = {}, {}, {}, {}, {}
-    for code in languages:
-        file = prompt_dir / f"{code}.yaml"
-        doc, found = load_file(file, _display(file, base))
-        problems += found
-        texts[code], words[code] = {}, {}
-        if doc is None:
-            continue
-        r = _Reader(doc)
-        data = r.mapping(doc.data, (), "a prompts file")
-        r.keys(data, (), PROMPT_FILE_KEYS, {"meta", "prompts"}, "the prompts file")
-        meta = r.mapping(data.get("meta", {}), ("meta",), "meta")
-        r.keys(meta, ("meta",), META_KEYS, {"language", "review"}, "meta")
-        if meta.get("language") not in (None, code):
-            r.problem(("meta", "language"), f"this file is for {code} but meta.language says {meta.get('language')!r}")
-        review[code] = str(meta.get("review", ""))
-        if "fallback" in meta:
-            fallback[code] = str(meta["fallback"])
-        for prompt_id, text in r.mapping(data.get("prompts", {}), ("prompts",), "prompts").items():
-            if not _ID.match(prompt_id):
-                r.problem(
-                    ("prompts", prompt_id),
-                    f"prompt id {prompt_id!r} must be lower case letters, digits, dots and underscores",
-                )
-            texts[code][prompt_id] = r.text(text, ("prompts", prompt_id), f"prompt {prompt_id!r} ({code})", "")
-            comment = doc.comments.get(("prompts", prompt_id))
-            if comment and isinstance(text, str):
-                r.problem(
-                    ("prompts", prompt_id),
-                    f"prompt {prompt_id!r} ({code}): callers hear only {text.strip()!r}; an unquoted ' #' starts a "
-                    f"YAML comment, so {comment!r} is not said. If it is part of the words, put them all in double quotes",
-                    "warning",
-                )
-            lines[(code, prompt_id)] = (doc.file, doc.line("prompts", prompt_id))
-        for word_id, phrases in r.mapping(data.get("words", {}), ("words",), "words").items():
-            if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
-                r.problem(("words", word_id), f"words {word_id!r} must be a list of words or phrases")
-                continue
-            words[code][word_id] = tuple(p.strip().lower() for p in phrases)
-        problems += r.problems
-    prompts = model.Prompts(
-        MappingProxyType(texts), MappingProxyType(words), MappingProxyType(review), MappingProxyType(fallback)
-    )
-    return prompts, problems, lines
-
-
-def _display(path: Path, base: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def read_flow(flow_path, prompt_dir=None, prompt_overrides=None):

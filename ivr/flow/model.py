@@ -37,7 +37,7 @@ class PhoneNumber:
 
 @dataclass(frozen=True)
 class OpeningHours:
-    """When a line is staffed, in its own time zone; `holidays` are extra closed dates (bank holidays come from ivr.line_calendar)."""
+    """When a line is staffed, in its own time zone; `holidays` are extra closed dates (bank holidays come from ivr.flow.hours)."""
 
     name: str
     timezone: str
@@ -46,7 +46,7 @@ class OpeningHours:
 
     def is_open(self, now: dt.datetime) -> bool:
         """Whether the line is open at `now` (an aware datetime, any zone): weekly hours, bank holidays, closures."""
-        from .. import line_calendar
+        from . import hours as line_calendar
 
         return line_calendar.is_open(self, now)
 

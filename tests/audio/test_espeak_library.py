@@ -40,7 +40,7 @@ def test_the_wheel_speaks_english_and_welsh_without_a_system_espeak():
     assert found["sizes"]["en-gb"] > 8000 and found["sizes"]["cy"] > 8000
 
 
-@pytest.mark.skipif(not Path("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1").exists(), reason="no system espeak-ng")
+@pytest.mark.debian("libespeak-ng1")  # Debian's library, installed for the tests (tests/system_packages.py)
 def test_the_system_library_is_preferred_when_installed():
     found = probe(IVR_ESPEAK_LIBRARY="")
     assert found["library"] == "system"

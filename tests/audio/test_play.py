@@ -40,7 +40,7 @@ def test_play_is_the_default_speech_mode_and_audio_lives_in_the_instance_folder(
 
 
 def test_rendered_prompts_are_played_from_absolute_urls_and_the_rest_said(caller, app, caplog):
-    with caplog.at_level(logging.WARNING, logger="ivr.twiml"):
+    with caplog.at_level(logging.WARNING, logger="ivr.line.twiml"):
         answer = caller.ring()
     plays = [p.text for p in answer.findall("Play")]
     assert plays and all(url.startswith(f"{PUBLIC_URL}/audio/") and url.endswith(".wav") for url in plays)
@@ -55,7 +55,7 @@ def test_rendered_prompts_are_played_from_absolute_urls_and_the_rest_said(caller
 
 def test_a_prompt_without_audio_falls_back_to_say_with_a_warning(caller, caplog):
     caller.ring()
-    with caplog.at_level(logging.WARNING, logger="ivr.twiml"):
+    with caplog.at_level(logging.WARNING, logger="ivr.line.twiml"):
         answer = caller.press("1")
     text = answer.text if answer.says else ""
     if not text:

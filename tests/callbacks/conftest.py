@@ -18,6 +18,8 @@ from sqlalchemy.exc import OperationalError
 
 from tests.conftest import POSTGRES_URL, Caller
 
+from ..helpers.pages import PASSWORD, admin_client, caseworker, editor, make_staff, quick_hashes, sign_in, token  # noqa: F401
+
 # A UK mobile number in a range phonenumbers accepts (the Ofcom drama range 07700 900 is not);
 # it is never dialled: tests only store and read it.
 MOBILE = "+447911123456"

@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from ivr.admin.models import AuditEvent
+from ivr.audit import AuditEvent
 from ivr.callbacks.cli import mask
 from tests.conftest import OPEN
 

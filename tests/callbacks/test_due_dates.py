@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr import line_calendar
+from ivr.flow import hours as line_calendar
 from ivr.flow import load_flow
-from ivr.line_calendar import Exceptions
+from ivr.flow.hours import Exceptions
 from tests.conftest import CLOSED, ROOT, Caller, running_app
 
 from .conftest import BOTH, MOBILE, fresh_database

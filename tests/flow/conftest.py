@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.flow.checks import SYSTEM_PROMPTS
+from ivr.flow.wording import SYSTEM_PROMPTS
 
 FLOW = """\
 settings:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pyotp
 from sqlalchemy import select
 
-from ivr.admin.models import Staff, utcnow
+from ivr.staff.models import Staff, utcnow
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

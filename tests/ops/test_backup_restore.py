@@ -15,6 +15,7 @@ from .conftest import _admin, ivr, pg_url
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
+@pytest.mark.debian("postgresql-client")
 def test_a_nightly_dump_restores_into_a_working_line(pg_database, line_env, tmp_path, monkeypatch):
     if not shutil.which("pg_dump") or not shutil.which("pg_restore"):
         pytest.fail("pg_dump and pg_restore (Debian's postgresql-client) are needed: the guide's backup uses them")

@@ -1,0 +1,3 @@
+"""The staff shell's tests: the staff fixtures (tests/helpers/pages.py)."""
+
+from ..helpers.pages import PASSWORD, admin_client, caseworker, editor, make_staff, quick_hashes, sign_in, token  # noqa: F401
