@@ -111,6 +111,7 @@ def reports_csv():
         return Response("\n".join(errors.values()) + "\n", status=400, mimetype="text/plain")
     flow, totals, figures = figures_for(since, until)
     minimum = int(current_app.config["IVR_REPORT_MIN_COUNT"])
-    body = reportpage.as_csv(figures, minimum, flow, every_day(totals), node_extras(totals))
+    give_up = report_endings.rows(figures, node_extras(totals), minimum, flow)
+    body = reportpage.as_csv(figures, minimum, flow, every_day(totals), give_up)
     name = f"line-report-{since.isoformat()}-to-{until.isoformat()}.csv"
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})

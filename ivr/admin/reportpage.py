@@ -199,14 +199,12 @@ def funnel(figures: dict, minimum: int, flow, extras: dict | None = None) -> lis
     return out
 
 
-def as_csv(figures: dict, minimum: int, flow, days=None, extras: dict | None = None) -> str:
-    """The page's tables as one CSV file (the same suppression)."""
-    from . import report_endings
-
+def as_csv(figures: dict, minimum: int, flow, days=None, give_up=()) -> str:
+    """The page's tables as one CSV file (the same suppression); `give_up`: the rows of "Where callers give up"."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["table", "row", "count"])
-    for row in report_endings.rows(figures, extras or {}, minimum, flow):
+    for row in give_up:
         for name, title in (("reached", "reached"), ("gave_up", "gave up")):
             figure = row[name].words(minimum).replace(",", "")
             writer.writerow(["Where callers give up", f"{row['name']}: {title}", figure])
