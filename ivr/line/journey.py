@@ -28,6 +28,7 @@ from .signature import twilio_params
 # What the line says back when an answer was not a choice, or more time was asked for.
 WRONG_MARKERS = frozenset({"sys.wrong_key", "sys.not_understood"})
 MORE_TIME_MARKER = "sys.more_time"
+SILENCE_END_MARKER = "sys.silence.end"  # the engine's end_on_silence: the 5-minute rule ended the call
 DIAL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
 ENDED = ("completed", "busy", "failed", "no-answer", "canceled")
 
@@ -152,7 +153,9 @@ def _events(here: _Here, reply, line=None, state=None) -> list[str]:
     elif endpoint == "voice.answer" or (endpoint == "callbacks.step" and args.get("step") != "start"):
         heard = _heard(node, params, reply)
         if heard:
-            events += (heard, node_id, "", "", "")
+            # A silence that ended the call (rule 12) says so in its detail: reports give it its own ending.
+            detail = "limit" if heard == "silence" and _ends_on_silence(reply) else ""
+            events += (heard, node_id, detail, "", "")
     moved = endpoint in ("voice.incoming", "voice.enter") or reply.node != node_id
     if endpoint != "voice.incoming":
         state = state if state is not None else line.engine.state_from_query(req.query_string)
@@ -186,6 +189,10 @@ def _heard(node, params, reply) -> str:
     if more_time:
         return "more_time"
     return "key" if digits else "words"
+
+
+def _ends_on_silence(reply) -> bool:
+    return any(SILENCE_END_MARKER in utterance.parts for utterance in _first_words(reply))
 
 
 def _first_words(reply):

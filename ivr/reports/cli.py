@@ -60,6 +60,9 @@ def report_command(as_json, since, until):
         click.echo(f"{title}: " + ", ".join(f"{k} {v}" for k, v in figures[title].items()))
     for name, row in figures["transfers"].items():
         click.echo(f"transfers to {name}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
-    click.echo(f"{'node':<28}{'entered':>9}{'left':>7}{'silence':>9}{'wrong key':>11}")
+    click.echo(f"{'node':<28}{'entered':>9}{'left':>7}{'gave up':>9}{'silence':>9}{'wrong key':>11}")
     for node_id, row in figures["nodes"].items():
-        click.echo(f"{node_id:<28}{row['entered']:>9}{row['left']:>7}{row['silence']:>9}{row['wrong_key']:>11}")
+        click.echo(
+            f"{node_id:<28}{row['entered']:>9}{row['left']:>7}{row['gave_up']:>9}{row['silence']:>9}"
+            f"{row['wrong_key']:>11}"
+        )

@@ -22,7 +22,7 @@ KINDS = (
     # happened in the same webhook, the move is in that event's to_node and to_kind instead
     "key",  # a key pressed that the node took
     "words",  # words understood as a choice
-    "silence",  # nothing pressed or said when asked
+    "silence",  # nothing pressed or said when asked ("limit": the silence that ended the call, caller rule 12)
     "wrong_key",  # a key that is not a choice, or words not understood
     "more_time",  # more time asked for
     "transfer",  # a transfer ended ("<number name>/<DialCallStatus>")

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..flow import model
 from .models import JourneyDaily, JourneyEvent, JourneyRolled
@@ -19,7 +19,8 @@ from .summary import DAY, OUTCOMES, TO_PERSON, events_between, last_rolled, roll
 
 DIAL_COLUMNS = ("completed", "busy", "no-answer", "failed")
 CALLBACK_RESULTS = ("booked", "refused", "limited", "failed")
-NODE_FIELDS = ("entered", "left", "silence", "wrong_key")
+NODE_FIELDS = ("entered", "left", "silence", "wrong_key", "gave_up")  # `ivr report --json`'s, per node
+PAGE_FIELDS = ("more_time", "again", "reached")  # and the Reports page's besides
 
 
 @dataclass
@@ -43,6 +44,10 @@ class Totals:
         return out
 
 
+def _as_date(day) -> dt.date:
+    return day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))  # SQLite's CASE gives back text
+
+
 def first_day(session) -> dt.date | None:
     """The first day anything is known about (rolled totals or events)."""
     days = [
@@ -62,8 +67,11 @@ def collect(db, since: dt.date, until: dt.date, today: dt.date) -> Totals:
         if last is not None and since <= last:
             high = min(until, last)
             in_range = (JourneyDaily.day >= since, JourneyDaily.day <= high)
+            # One scan of the days: the calls each day come grouped by their day, everything else summed over them.
+            calls_day = case((JourneyDaily.kind == "calls", JourneyDaily.day))
             query = (
                 select(
+                    calls_day,
                     JourneyDaily.version,
                     JourneyDaily.kind,
                     JourneyDaily.node,
@@ -71,17 +79,12 @@ def collect(db, since: dt.date, until: dt.date, today: dt.date) -> Totals:
                     func.sum(JourneyDaily.count),
                 )
                 .where(*in_range)
-                .group_by(JourneyDaily.version, JourneyDaily.kind, JourneyDaily.node, JourneyDaily.detail)
+                .group_by(calls_day, JourneyDaily.version, JourneyDaily.kind, JourneyDaily.node, JourneyDaily.detail)
             )
-            for version, kind, node, detail, count in session.execute(query):
+            for day, version, kind, node, detail, count in session.execute(query):
                 totals.by_key[(version, kind, node, detail)] += int(count)
-            days = (
-                select(JourneyDaily.day, func.sum(JourneyDaily.count))
-                .where(*in_range, JourneyDaily.kind == "calls")
-                .group_by(JourneyDaily.day)
-            )
-            for day, count in session.execute(days):
-                totals.per_day[day] += int(count)
+                if day is not None:
+                    totals.per_day[_as_date(day)] += int(count)
         low = max(since, last + DAY) if last is not None else since
         if low <= until:
             for (day, version, kind, node, detail), count in summarise(
@@ -119,7 +122,7 @@ def node_ids(flow: model.Flow, totals: Totals) -> list[str]:
 
 
 def node_counts(totals: Totals, node_id: str, version: int | None = None) -> dict[str, int]:
-    out = dict.fromkeys(NODE_FIELDS + ("more_time",), 0)
+    out = dict.fromkeys(NODE_FIELDS + PAGE_FIELDS, 0)
     for (v, k, n, _d), c in totals.by_key.items():
         if n == node_id and k in out and (version is None or v == version):
             out[k] += c
@@ -135,6 +138,9 @@ def as_json(flow: model.Flow, totals: Totals) -> dict:
     outcomes = dict.fromkeys(OUTCOMES, 0)
     for (_node, outcome), count in totals.by("outcome").items():
         outcomes[outcome] = outcomes.get(outcome, 0) + count
+    # Hung up before any ending (not booked, put through, goodbye, nor ended by the silence rule): the same calls
+    # under the plainer name the Reports page uses; hung_up keeps its old key.
+    outcomes["gave_up"] = outcomes["hung_up"]
     transfers = {name: dict.fromkeys(DIAL_COLUMNS, 0) for name in flow.settings.numbers}
     for (_node, detail), count in totals.by("transfer").items():
         name, _, status = detail.partition("/")
@@ -169,3 +175,28 @@ def versions(totals: Totals, node_id: str) -> dict[int, dict[str, int]]:
     """A node's counts for each published version it was entered under (to compare before and after)."""
     seen = sorted({v for (v, k, n, _d) in totals.by_key if n == node_id and k == "entered"})
     return {v: node_counts(totals, node_id, v) for v in seen}
+
+
+def node_extras(totals: Totals) -> dict[str, dict[str, int]]:
+    """{node id: {"more_time", "again", "reached"}} for the Reports page, in one pass over the totals.
+
+    `reached` counts callers (a call once): its visits less those by a call that had been there before. Days
+    rolled up before revisits were counted have none, so there a caller's every visit counts as reaching it."""
+    out: dict[str, dict[str, int]] = {}
+    for (_v, kind, node, _d), count in totals.by_key.items():
+        if kind in ("more_time", "again", "entered", "revisited"):
+            row = out.setdefault(node, dict.fromkeys(PAGE_FIELDS, 0))
+            if kind in ("more_time", "again"):
+                row[kind] += count
+            else:
+                row["reached"] += count if kind == "entered" else -count
+    return out
+
+
+def every_day(totals: Totals) -> list[tuple[dt.date, int]]:
+    """Calls on each day of the period, 0 for days without any."""
+    days, day = [], totals.since
+    while day <= totals.until:
+        days.append((day, totals.per_day.get(day, 0)))
+        day += DAY
+    return days

@@ -26,10 +26,17 @@ DAY = dt.timedelta(days=1)
 DEFAULT_RETENTION_DAYS = 400
 # Each total is keyed (day, version, kind, node, detail); the kinds of totals:
 #   calls; language (detail: the code, "" when never chosen); outcome (detail, see OUTCOMES);
-#   entered, left, silence, wrong_key, more_time, key, words (node); transfer (node, "name/status");
+#   entered, revisited (entered again by the same call), left, gave_up, silence, wrong_key, more_time, key, words, again (node); transfer (node, "name/status");
 #   callback (node, result); more_time_calls; to_person (detail: a band of TO_PERSON).
-OUTCOMES = ("callback_booked", "transferred", "goodbye", "hung_up", "no_end_seen")
-NODE_COUNTS = ("entered", "left", "silence", "wrong_key", "more_time", "key", "words")
+# `silence` counts timeouts where a choice was asked for: never guidance playing on (not recorded), nor what the
+# line says after a booking is made. `gave_up`: where a call that hung up before any ending was (its last node).
+# `again`: asked to hear something again (the repeat key at a menu, or a choice back to guidance already heard).
+OUTCOMES = ("callback_booked", "transferred", "goodbye", "hung_up", "silence_limit", "no_end_seen")
+NODE_COUNTS = ("entered", "revisited", "left", "gave_up", "silence", "wrong_key", "more_time", "key", "words", "again")
+# The rules a rolled day's totals were counted by, marked by a row of its own (version -1: no published serial, so
+# no report reads it as figures). 2: gave_up, silence_limit, revisited and again; silence only where a choice was
+# asked for. Days without it were rolled by the rules before and are rolled again while their events are kept.
+RULES_MARK = {"version": -1, "kind": "rules", "node": "", "detail": "2"}
 TO_PERSON = ((30, "under_30s"), (60, "30s_to_1m"), (120, "1m_to_2m"), (300, "2m_to_5m"), (None, "5m_or_more"))
 COLUMNS = (
     JourneyEvent.call,
@@ -65,15 +72,32 @@ def summarise(rows) -> Counter:
         started = _aware(first.at)
         language = ""
         last_node, last_kind, last_version = "", "", version
-        ended = booked = transferred = more_time = False
+        ended = transferred = more_time = silence_limit = False
+        booked_at = ""  # the booking node, once a booking is made: what it says after is the end of the call
         reached_person = None
+        kinds: dict[str, str] = {}  # each node's kind, as the call reached it
+        asked = None  # a key or words whose move (in rows written before 0013) may be the next row
         for event in events:
             kind = event.kind
             # Where the call went: an "entered" event of its own, or (from 0013) folded into what moved it.
             moved_to, moved_kind = (event.node, event.detail) if kind == "entered" else (event.to_node, event.to_kind)
+            if asked is not None:
+                if _again(asked, *((moved_to, moved_kind) if kind == "entered" else ("", "")), kinds):
+                    totals[(day, asked.version, "again", asked.node, "")] += 1
+                asked = None
             if kind in ("silence", "wrong_key", "more_time", "key", "words"):
-                totals[(day, event.version, kind, event.node, "")] += 1
+                if kind == "silence":
+                    silence_limit = silence_limit or event.detail == "limit"
+                    if booked_at and event.node == booked_at:
+                        kind = ""  # the reference and what happens next being read: not a choice callers owe
+                if kind:
+                    totals[(day, event.version, kind, event.node, "")] += 1
                 more_time = more_time or kind == "more_time"
+                if kind in ("key", "words"):
+                    if not moved_to:
+                        asked = event  # decided by the next row
+                    elif _again(event, moved_to, moved_kind, kinds):
+                        totals[(day, event.version, "again", event.node, "")] += 1
             elif kind == "language":
                 language = event.detail
             elif kind == "transfer":
@@ -81,34 +105,58 @@ def summarise(rows) -> Counter:
                 transferred = transferred or event.detail.endswith("/completed")
             elif kind == "callback":
                 totals[(day, event.version, "callback", event.node, event.detail)] += 1
-                booked = booked or event.detail == "booked"
+                if event.detail == "booked":
+                    booked_at = booked_at or event.node
             elif kind == "call_ended":
                 ended = True
             if moved_to:
                 totals[(day, event.version, "entered", moved_to, "")] += 1
+                if moved_to in kinds:  # reached again by the same call (callers who reached it: entered - revisited)
+                    totals[(day, event.version, "revisited", moved_to, "")] += 1
+                else:
+                    kinds[moved_to] = moved_kind
                 last_node, last_kind, last_version = moved_to, moved_kind, event.version
                 if moved_kind == "transfer" and reached_person is None:
                     reached_person = (_aware(event.at) - started).total_seconds()
+        if asked is not None and _again(asked, "", "", kinds):
+            totals[(day, asked.version, "again", asked.node, "")] += 1
         totals[(day, version, "calls", "", "")] += 1
         totals[(day, version, "language", "", language)] += 1
         if ended and last_node:
             totals[(day, last_version, "left", last_node, "")] += 1
-        if booked:
-            outcome = "callback_booked"
-        elif transferred:
-            outcome = "transferred"
-        elif not ended:
-            outcome = "no_end_seen"
-        elif last_kind == "goodbye":
-            outcome = "goodbye"
-        else:
-            outcome = "hung_up"
+        outcome = ending(bool(booked_at), transferred, silence_limit, ended, last_kind)
         totals[(day, version, "outcome", "", outcome)] += 1
+        if outcome == "hung_up" and last_node:
+            totals[(day, last_version, "gave_up", last_node, "")] += 1
         if more_time:
             totals[(day, version, "more_time_calls", "", "")] += 1
         if reached_person is not None:
             totals[(day, version, "to_person", "", to_person_band(max(0.0, reached_person)))] += 1
     return totals
+
+
+def ending(booked: bool, transferred: bool, silence_limit: bool, ended: bool, last_kind: str) -> str:
+    """How a call ended (OUTCOMES): the first that holds of booked, put through, ended by the silence rule,
+    no end reported yet, the line's goodbye; else the caller hung up before any ending (gave up)."""
+    if booked:
+        return "callback_booked"
+    if transferred:
+        return "transferred"
+    if silence_limit:
+        return "silence_limit"  # the line ended it: known before the status callback comes
+    if not ended:
+        return "no_end_seen"
+    if last_kind == "goodbye":
+        return "goodbye"
+    return "hung_up"
+
+
+def _again(event, moved_to: str, moved_kind: str, kinds: dict[str, str]) -> bool:
+    """A key or words asking to hear something again: the repeat key at a menu (the same menu said again, no move),
+    or a choice back to guidance this call has already heard ("To hear this again, press 2")."""
+    if moved_to:
+        return moved_kind == "guidance" and moved_to in kinds
+    return kinds.get(event.node) == "menu"
 
 
 def events_between(session, first: dt.date, last: dt.date):
@@ -127,13 +175,21 @@ def last_rolled(session) -> dt.date | None:
     return session.scalar(select(func.max(JourneyRolled.day)))
 
 
+_REROLLED: set[str] = set()  # the databases (by URL) this process has rolled old days of again
+
+
 def roll_up(db, today: dt.date, now: dt.datetime | None = None) -> int:
     """Roll up every finished day not yet rolled (a day is finished two days on); returns days rolled.
 
     Days are rolled in order, each in its own transaction that first claims the day in
-    journey_rolled: two servers rolling at once cannot count a day twice.
+    journey_rolled: two servers rolling at once cannot count a day twice. Days rolled up
+    by older rules are rolled again first (once a process), where their events are still kept (see `reroll`).
     """
     now = now or dt.datetime.now(dt.UTC)
+    key = db.engine.url.render_as_string(hide_password=True)
+    if key not in _REROLLED:  # once a process: every day rolled from now on carries the mark
+        reroll(db, now)
+        _REROLLED.add(key)
     cutoff = today - 2 * DAY
     with db.session() as session:
         last = last_rolled(session)
@@ -147,21 +203,69 @@ def roll_up(db, today: dt.date, now: dt.datetime | None = None) -> int:
             with db.session() as session:
                 session.add(JourneyRolled(day=day, rolled_at=now))
                 session.flush()
-                # From the day before: a call that began then is filed under that day and left out here, not
-                # counted again as a call from its events after midnight (the report reads the same window).
-                totals = summarise(events_between(session, day - DAY, day + DAY))
-                rows = [
-                    {"day": d, "version": v, "kind": k, "node": n, "detail": x, "count": c}
-                    for (d, v, k, n, x), c in totals.items()
-                    if d == day
-                ]
-                if rows:
-                    session.execute(insert(JourneyDaily), rows)
+                _roll(session, day)
             rolled += 1
         except IntegrityError:
             pass  # another server rolled this day first
         day += DAY
     return rolled
+
+
+def _roll(session, day: dt.date) -> None:
+    """Write one day's totals, and the mark of the rules they were counted by."""
+    # From the day before: a call that began then is filed under that day and left out here, not
+    # counted again as a call from its events after midnight (the report reads the same window).
+    totals = summarise(events_between(session, day - DAY, day + DAY))
+    rows = [
+        {"day": d, "version": v, "kind": k, "node": n, "detail": x, "count": c}
+        for (d, v, k, n, x), c in totals.items()
+        if d == day
+    ]
+    rows.append({"day": day, **RULES_MARK, "count": 1})
+    session.execute(insert(JourneyDaily), rows)
+
+
+def reroll(db, now: dt.datetime) -> int:
+    """Roll again the days rolled up by rules older than RULES (no mark), where their events and the day before's
+    (when it had calls) are still kept: their totals then say what these rules say (gave_up, silence_limit, silence only where a choice
+    was asked for...). Older days keep the totals they were rolled with. Returns the days rolled again."""
+    mark = RULES_MARK
+    with db.session() as session:
+        oldest = session.scalar(select(func.min(JourneyEvent.day)))
+        if oldest is None:
+            return 0
+        marked = (
+            select(JourneyDaily.day)
+            .where(
+                JourneyDaily.day == JourneyRolled.day,
+                JourneyDaily.version == mark["version"],
+                JourneyDaily.kind == mark["kind"],
+                JourneyDaily.node == mark["node"],
+                JourneyDaily.detail == mark["detail"],
+            )
+            .exists()
+        )
+        # The oldest day with events too, when the day before had no calls (so no call of its can have been purged
+        # and then be counted again from its events after midnight).
+        before = session.scalar(
+            select(func.sum(JourneyDaily.count)).where(JourneyDaily.day == oldest - DAY, JourneyDaily.kind == "calls")
+        )
+        first = oldest if not before else oldest + DAY
+        days = session.scalars(
+            select(JourneyRolled.day).where(JourneyRolled.day >= first, ~marked).order_by(JourneyRolled.day)
+        ).all()
+    again = 0
+    for day in days:
+        with db.session() as session:
+            # Whoever deletes the claim rolls the day; another server doing the same finds nothing to delete.
+            if not session.execute(delete(JourneyRolled).where(JourneyRolled.day == day)).rowcount:
+                continue
+            session.execute(delete(JourneyDaily).where(JourneyDaily.day == day))
+            session.add(JourneyRolled(day=day, rolled_at=now))
+            session.flush()
+            _roll(session, day)
+            again += 1
+    return again
 
 
 def purge(db, today: dt.date, retention_days: int, now: dt.datetime | None = None) -> int:

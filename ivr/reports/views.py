@@ -9,9 +9,11 @@ from markupsafe import Markup
 
 from ..staff import staff_blueprint, words
 from ..staff.access import requires
+from . import endings as report_endings
 from . import page as reportpage
+from . import version_names as report_versions
 from .days import line_day
-from .report import as_json, collect, versions
+from .report import as_json, collect, every_day, node_extras, versions
 
 bp = staff_blueprint("reports", __name__)
 
@@ -19,7 +21,8 @@ DEFAULT_DAYS = 30
 
 
 def period() -> tuple[dt.date, dt.date, dict[str, str]]:
-    """The period asked for (from/to, YYYY-MM-DD), or the last 30 days; problems in words."""
+    """The period asked for (from/to, typed as on the Calendar page: 25/11/2026; 2026-11-25 is read too), or the
+    last 30 days; problems in words."""
     today = line_day(current_app.config["IVR_CLOCK"]())
     errors: dict[str, str] = {}
 
@@ -28,16 +31,16 @@ def period() -> tuple[dt.date, dt.date, dict[str, str]]:
         if not value:
             return default
         try:
-            return dt.date.fromisoformat(value)
+            return words.read_day(value)
         except ValueError:
-            errors[name] = f"Enter the {'first' if name == 'from' else 'last'} day as a date like 2026-11-25"
+            which = "first" if name == "from" else "last"
+            errors[name] = f"Enter the {which} day as day, month and year, for example 24/12/2026"
             return default
 
     until = read("to", today)
     since = read("from", until - dt.timedelta(days=DEFAULT_DAYS - 1))
-    if since > until:
+    if not errors and since > until:
         errors["from"] = "The first day must be on or before the last day"
-        since = until
     return since, until, errors
 
 
@@ -48,14 +51,24 @@ def figures_for(since, until):
     return flow, totals, as_json(flow, totals)
 
 
+def typed(name: str, day: dt.date) -> str:
+    """What the field shows: what was typed when it was refused, else the day as staff type it."""
+    return request.args.get(name, "").strip() or words.typed_day(day)
+
+
 @bp.get("/reports")
 @requires("reports")
 def reports():
-    """Calls, outcomes, the journey through the tree, languages, more time, time to a person, a node by version."""
+    """Where callers give up, how calls ended, the journey through the tree, languages, more time, time to a person,
+    transfers, a node by published version; a refused period shows its error alone."""
     since, until, errors = period()
+    if errors:
+        values = {"from": typed("from", since), "to": typed("to", until)}
+        return render_template("reports/reports.html", errors=errors, values=values, hint=words.DAY_HINT)
     flow, totals, figures = figures_for(since, until)
     minimum = int(current_app.config["IVR_REPORT_MIN_COUNT"])
-    tables = reportpage.page_tables(figures, minimum, flow)
+    extras = node_extras(totals)
+    tables = reportpage.page_tables(figures, minimum, flow, every_day(totals))
     charts = {}
     for name, data in tables.items():
         if isinstance(data, reportpage.Table):
@@ -63,20 +76,29 @@ def reports():
     compare = request.args.get("node", "").strip()
     compared = []
     if compare in figures["nodes"]:
-        for version, counts in versions(totals, compare).items():
+        by_version = versions(totals, compare)
+        with current_app.extensions["ivr.db"].session() as session:
+            named = report_versions.names(session, list(by_version))
+        for version, counts in by_version.items():
             cells = {k: reportpage.Cell(v, 0 < v < minimum) for k, v in counts.items()}
-            compared.append((version, cells))
-    funnel = reportpage.funnel(figures, minimum, flow)
+            compared.append((named[version], cells))
+    funnel = reportpage.funnel(figures, minimum, flow, extras)
     names = {row["id"]: row["name"] for row in funnel}
+    give_up = report_endings.rows(figures, extras, minimum, flow)
     return render_template(
         "reports/reports.html",
         since=since,
         until=until,
         errors=errors,
+        values={"from": words.typed_day(since), "to": words.typed_day(until)},
+        hint=words.DAY_HINT,
         tables=tables,
         charts=charts,
         funnel=funnel,
+        give_up=give_up,
+        worst=report_endings.worst(give_up, minimum),
         minimum=minimum,
+        held_back=reportpage.HELD_BACK,
         calls=reportpage.Cell(figures["calls"], 0 < figures["calls"] < minimum),
         nodes=list(names.items()),
         compare=compare,
@@ -89,9 +111,12 @@ def reports():
 @requires("reports")
 def reports_csv():
     """The page's tables as CSV, with the same small numbers held back."""
-    since, until, _errors = period()
-    flow, _totals, figures = figures_for(since, until)
+    since, until, errors = period()
+    if errors:
+        return Response("\n".join(errors.values()) + "\n", status=400, mimetype="text/plain")
+    flow, totals, figures = figures_for(since, until)
     minimum = int(current_app.config["IVR_REPORT_MIN_COUNT"])
-    body = reportpage.as_csv(figures, minimum, flow)
+    give_up = report_endings.rows(figures, node_extras(totals), minimum, flow)
+    body = reportpage.as_csv(figures, minimum, flow, every_day(totals), give_up)
     name = f"line-report-{since.isoformat()}-to-{until.isoformat()}.csv"
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})

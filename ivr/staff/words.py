@@ -8,6 +8,7 @@ and offered to every template as filters.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from zoneinfo import ZoneInfo
 
@@ -50,7 +51,41 @@ def place_name(node: model.Node) -> str:
     """'Protection guidance', 'Main menu': a node as staff say it."""
     name = node.id.replace("_", " ").capitalize()
     kind = PLACE_KINDS.get(node.kind, node.kind)
-    return name if name.lower().endswith(kind) else f"{name} {kind}"  # "Help menu", not "Help menu menu"
+    if name.lower().endswith(kind):
+        return name  # "Help menu", not "Help menu menu"
+    # The words the name ends with and the kind begins with are said once: "Protection callback booking",
+    # not "Protection callback callback booking".
+    said, kinds = name.split(), kind.split()
+    for overlap in range(min(len(said), len(kinds)), 0, -1):
+        if [w.lower() for w in said[-overlap:]] == kinds[:overlap]:
+            return " ".join(said + kinds[overlap:])
+    return f"{name} {kind}"
+
+
+def day_words(day: dt.date) -> str:
+    """'Wednesday 25 November 2026': a day as the staff area shows it (as the Calendar page does)."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+DAY_HINT = "For example, 24/12/2026"
+_TYPED_DAY = re.compile(r"^(\d{1,2})[\s/.\-](\d{1,2})[\s/.\-](\d{4})$")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def typed_day(day: dt.date) -> str:
+    """'25/11/2026': a day as staff type it (day, month, year, as on the Calendar page)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def read_day(text: str) -> dt.date:
+    """'25/11/2026', '25 11 2026' or '2026-11-25' -> a date; ValueError when it is not one."""
+    text = (text or "").strip()
+    iso, typed = _ISO_DAY.match(text), _TYPED_DAY.match(text)
+    if iso:
+        return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+    if typed:
+        return dt.date(int(typed[3]), int(typed[2]), int(typed[1]))
+    raise ValueError(f"not a day: {text[:20]!r}")
 
 
 def node_labels(flow: model.Flow) -> dict[str, str]:
@@ -90,3 +125,5 @@ def init_app(bp) -> None:
     bp.add_app_template_filter(language_name, "language_name")
     bp.add_app_template_filter(uk_time, "uk_time")
     bp.add_app_template_filter(uk_due, "uk_due")
+    bp.add_app_template_filter(day_words, "day_words")
+    bp.add_app_template_filter(typed_day, "typed_day")

@@ -101,7 +101,9 @@ def test_the_report_counts_every_call_exactly(app, six_calls):
         "transferred": 1,
         "goodbye": 0,
         "hung_up": 4,
+        "silence_limit": 0,
         "no_end_seen": 0,
+        "gave_up": 4,
     }
     assert figures["transfers"]["helpline"] == {"completed": 0, "busy": 1, "no-answer": 0, "failed": 0}
     assert figures["transfers"]["police"] == {"completed": 1, "busy": 0, "no-answer": 0, "failed": 0}
@@ -109,17 +111,18 @@ def test_the_report_counts_every_call_exactly(app, six_calls):
     assert figures["more_time"] == 1
     nodes = figures["nodes"]
     assert list(nodes)[:3] == ["welcome", "keys_intro", "main"]  # call-tree order
-    assert nodes["welcome"] == {"entered": 6, "left": 1, "silence": 0, "wrong_key": 0}
-    assert nodes["keys_intro"] == {"entered": 5, "left": 1, "silence": 0, "wrong_key": 0}
-    assert nodes["main"] == {"entered": 4, "left": 1, "silence": 2, "wrong_key": 1}
-    assert nodes["helpline_transfer"] == {"entered": 1, "left": 0, "silence": 0, "wrong_key": 0}
-    assert nodes["helpline_unavailable"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0}
-    assert nodes["to_police"] == {"entered": 1, "left": 0, "silence": 0, "wrong_key": 0}
-    assert nodes["goodbye"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0}
-    assert nodes["protection_callback"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0}
-    assert nodes["release_menu"] == {"entered": 1, "left": 0, "silence": 0, "wrong_key": 0}
+    assert nodes["welcome"] == {"entered": 6, "left": 1, "silence": 0, "wrong_key": 0, "gave_up": 1}
+    assert nodes["keys_intro"] == {"entered": 5, "left": 1, "silence": 0, "wrong_key": 0, "gave_up": 1}
+    assert nodes["main"] == {"entered": 4, "left": 1, "silence": 2, "wrong_key": 1, "gave_up": 1}
+    assert nodes["helpline_transfer"] == {"entered": 1, "left": 0, "silence": 0, "wrong_key": 0, "gave_up": 0}
+    assert nodes["helpline_unavailable"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0, "gave_up": 1}
+    assert nodes["to_police"] == {"entered": 1, "left": 0, "silence": 0, "wrong_key": 0, "gave_up": 0}
+    assert nodes["goodbye"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0, "gave_up": 0}
+    assert nodes["protection_callback"] == {"entered": 1, "left": 1, "silence": 0, "wrong_key": 0, "gave_up": 0}
+    assert nodes["release_menu"] == {"entered": 1, "left": 0, "silence": 0, "wrong_key": 0, "gave_up": 0}
     assert "to_helpline" not in nodes  # an opening-hours branch is never where a caller is
     assert sum(n["left"] for n in nodes.values()) == 6
+    assert sum(n["gave_up"] for n in nodes.values()) == 4  # the police call ended put through, the booking booked
     assert figures["time_to_person"]["under_30s"] == 2  # the test clock stands still
     assert figures["days"] == {"2026-11-25": 6}
 

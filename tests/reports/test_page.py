@@ -77,9 +77,10 @@ def test_one_small_cell_in_a_total_takes_the_next_smallest_with_it(app, manager)
     welsh = Caller(manager, call_sid="CA" + "f" * 32)
     welsh.to_main_menu("2")
     html = page(manager, app)
-    # 12 in English, 1 in Welsh, total 13: the Welsh count is held back, and so is English
+    # 12 in English, 1 in Welsh, total 13: the Welsh count is held back, and so is English, saying why
     languages = html.split("Calls by language (the figures drawn above)")[1].split("</table>")[0]
-    assert languages.count("fewer than 10") == 2 and ">13<" in languages
+    assert languages.count("fewer than 10") == 1 and ">13<" in languages
+    assert languages.count("held back so a small number cannot be worked out") == 1
 
 
 def main_label(app) -> str:
@@ -105,7 +106,7 @@ def test_the_csv_has_the_same_tables_and_suppression(app, manager):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["table", "row", "count"]
-    assert ["Calls each day", "2026-11-25", "fewer than 10"] in rows
+    assert ["Calls each day", "Wednesday 25 November 2026", "fewer than 10"] in rows
     assert [
         "Journey through the call tree",
         'Main menu: "For help and support after the...": silence',
@@ -127,6 +128,22 @@ def test_one_node_before_and_after_a_publish(app, manager):
     assert "Shipped words" in html
 
 
-def test_a_bad_date_is_explained(app, manager):
+def test_a_bad_date_is_explained_and_shown_alone(app, manager):
+    ring(manager, 10)
     html = page(manager, app, **{"from": "yesterday"})
-    assert "Enter the first day as a date like 2026-11-25" in html
+    assert "Enter the first day as day, month and year, for example 24/12/2026" in html
+    assert 'value="yesterday"' in html  # what was typed, to correct
+    # no figures of another period beside the error
+    assert "calls." not in html and "<svg" not in html and "Where callers give up" not in html
+    backwards = page(manager, app, **{"from": "26/11/2026", "to": "25/11/2026"})
+    assert "The first day must be on or before the last day" in backwards and "<svg" not in backwards
+    assert manager.get("/admin/reports.csv", query_string={"from": "yesterday"}).status_code == 400
+
+
+def test_days_are_typed_and_shown_as_on_the_calendar_page(app, manager):
+    ring(manager, 10)
+    html = page(manager, app, **{"from": "25/11/2026", "to": "25/11/2026"})
+    assert 'id="from" name="from" type="text" inputmode="numeric" value="25/11/2026"' in html
+    assert "For example, 24/12/2026" in html
+    assert "From Wednesday 25 November 2026 to Wednesday 25 November 2026: <strong>10</strong> calls" in html
+    assert page(manager, app, **PERIOD) == html  # the same day typed the other way (old links keep working)

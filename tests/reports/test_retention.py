@@ -41,7 +41,7 @@ def test_old_events_go_and_their_daily_totals_stay(app, client, clock):
     assert count(app, JourneyEvent) == 0
     after = report(app, DAY, today=DAY + dt.timedelta(days=6))
     assert after == before
-    assert after["nodes"]["main"] == {"entered": 3, "left": 3, "silence": 3, "wrong_key": 0}
+    assert after["nodes"]["main"] == {"entered": 3, "left": 3, "silence": 3, "wrong_key": 0, "gave_up": 3}
 
 
 def test_unrolled_events_are_never_purged(app, client, clock):
