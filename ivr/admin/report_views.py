@@ -13,25 +13,37 @@ from . import bp, reportpage, words
 from .access import requires
 
 DEFAULT_DAYS = 30
+# How far back a period may start: no line keeps journey figures longer (and no date sum overflows).
+KEPT_DAYS = 3652
 
 
 def period() -> tuple[dt.date, dt.date, dict[str, str]]:
-    """The period asked for (from/to, YYYY-MM-DD), or the last 30 days; problems in words."""
+    """The period asked for (from/to, YYYY-MM-DD), or the last 30 days; problems in words.
+
+    A day is one the line can have figures for: today or up to ten years before it. Anything else
+    (a typo like 0001-01-01 or 9999-12-31) is refused at its field rather than run off the calendar.
+    """
     today = line_day(current_app.config["IVR_CLOCK"]())
+    earliest = today - dt.timedelta(days=KEPT_DAYS)
     errors: dict[str, str] = {}
 
     def read(name, default):
         value = request.args.get(name, "").strip()
+        which = "first" if name == "from" else "last"
         if not value:
             return default
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
-            errors[name] = f"Enter the {'first' if name == 'from' else 'last'} day as a date like 2026-11-25"
+            errors[name] = f"Enter the {which} day as a date like 2026-11-25"
             return default
+        if not earliest <= day <= today:
+            errors[name] = f"Enter a {which} day from {earliest.isoformat()} to {today.isoformat()}"
+            return default
+        return day
 
     until = read("to", today)
-    since = read("from", until - dt.timedelta(days=DEFAULT_DAYS - 1))
+    since = read("from", max(earliest, until - dt.timedelta(days=DEFAULT_DAYS - 1)))
     if since > until:
         errors["from"] = "The first day must be on or before the last day"
         since = until
@@ -86,7 +98,9 @@ def reports():
 @requires("reports")
 def reports_csv():
     """The page's tables as CSV, with the same small numbers held back."""
-    since, until, _errors = period()
+    since, until, errors = period()
+    if errors:
+        return Response("\n".join(errors.values()) + "\n", status=400, mimetype="text/plain")
     flow, _totals, figures = figures_for(since, until)
     minimum = int(current_app.config["IVR_REPORT_MIN_COUNT"])
     body = reportpage.as_csv(figures, minimum, flow)

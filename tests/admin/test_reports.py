@@ -130,3 +130,28 @@ def test_one_node_before_and_after_a_publish(app, manager):
 def test_a_bad_date_is_explained(app, manager):
     html = page(manager, app, **{"from": "yesterday"})
     assert "Enter the first day as a date like 2026-11-25" in html
+
+
+@pytest.mark.parametrize(
+    "args, field, message",
+    [
+        ({"to": "9999-12-31"}, "to", "Enter a last day from 2016-11-25 to 2026-11-25"),
+        ({"from": "0001-01-01"}, "from", "Enter a first day from 2016-11-25 to 2026-11-25"),
+        ({"from": "0001-01-01", "to": "0001-01-01"}, "to", "Enter a last day from 2016-11-25 to 2026-11-25"),
+        ({"from": "9999-12-31", "to": "9999-12-31"}, "from", "Enter a first day from 2016-11-25 to 2026-11-25"),
+        ({"from": "2026-11-26", "to": "2026-11-26"}, "to", "Enter a last day from 2016-11-25 to 2026-11-25"),
+    ],
+)
+def test_a_day_outside_the_lines_data_is_refused_at_its_field(app, manager, args, field, message):
+    """Extreme dates (0001-01-01, 9999-12-31) once overflowed into a 500 (issue 22 item 4); now the field says why."""
+    query = {"from": "2026-11-25", "to": "2026-11-25", **args}
+    response = manager.get("/admin/reports", query_string=query)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert (
+        f'<p class="govuk-error-message" id="{field}-error"><span class="govuk-visually-hidden">Error:</span> {message}</p>'
+        in html
+    )
+    csv_response = manager.get("/admin/reports.csv", query_string=query)
+    assert csv_response.status_code == 400
+    assert message in csv_response.get_data(as_text=True)
