@@ -86,6 +86,24 @@ def _locked_message() -> str:
     return f"This account is locked after {accounts.LOCKOUT_FAILURES} wrong tries. Try again in {minutes} minutes"
 
 
+def _counted_try(db_session, staff: Staff, check) -> str:
+    """ "right", "wrong" or "locked": a code tried as passwords are (accounts.authenticate).
+
+    The try is recorded as a failure and committed BEFORE the check, then counted: of any number
+    of codes sent at once, only those within the lock-out limit are checked at all, and a right
+    code takes its row back.
+    """
+    attempt = accounts.record_failure(db_session, staff.email)
+    db_session.commit()
+    if accounts.recent_failures(db_session, staff.email) > accounts.LOCKOUT_FAILURES:
+        db_session.delete(attempt)  # a try while locked does not lengthen the lock
+        return "locked"
+    if check():
+        db_session.delete(attempt)
+        return "right"
+    return "wrong"
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 def login_code():
     """Two-step sign-in: the code from the person's app, or a recovery code."""
@@ -94,24 +112,35 @@ def login_code():
         code = request.form.get("code", "")
         with db().session() as s:
             staff = _pending(s)
+            recovered = []
+
+            def check():
+                if twostep.check_code(s, staff, code):
+                    return True
+                if twostep.use_recovery_code(s, staff, code):
+                    recovered.append(True)
+                    return True
+                return False
+
             if accounts.is_locked(s, staff.email):
                 errors["code"] = _locked_message()
             elif not code.strip():
                 errors["code"] = "Enter the code from your authenticator app"
-            elif twostep.check_code(staff, code):
-                pass
-            elif twostep.use_recovery_code(s, staff, code):
-                audit.record(
-                    s,
-                    "two-step.recovery-code",
-                    f"{twostep.recovery_codes_left(s, staff)} left",
-                    actor=staff.email,
-                    staff_id=staff.id,
-                )
             else:
-                accounts.record_failure(s, staff.email)
-                audit.record(s, "login.failed", f"{staff.email}: wrong code", actor="-")
-                errors["code"] = "The code is not right. Enter the 6-digit code your app shows now"
+                outcome = _counted_try(s, staff, check)
+                if outcome == "locked":
+                    errors["code"] = _locked_message()
+                elif outcome == "wrong":
+                    audit.record(s, "login.failed", f"{staff.email}: wrong code", actor="-")
+                    errors["code"] = "The code is not right. Enter the 6-digit code your app shows now"
+                elif recovered:
+                    audit.record(
+                        s,
+                        "two-step.recovery-code",
+                        f"{twostep.recovery_codes_left(s, staff)} left",
+                        actor=staff.email,
+                        staff_id=staff.id,
+                    )
         if not errors:
             next_target = session["pending"].get("next")
             return _finish(staff, next_target)
@@ -137,13 +166,16 @@ def login_setup():
                 errors["code"] = _locked_message()
             elif not code.strip():
                 errors["code"] = "Enter the code your app shows after you add the account"
-            elif twostep.check_code(staff, code):
-                staff.totp_confirmed_at = utcnow()
-                codes = twostep.make_recovery_codes(s, staff)
-                audit.record(s, "two-step.setup", "", actor=staff.email, staff_id=staff.id)
             else:
-                accounts.record_failure(s, staff.email)
-                errors["code"] = "The code is not right. Check the app's clock, then enter the code it shows now"
+                outcome = _counted_try(s, staff, lambda: twostep.check_code(s, staff, code))
+                if outcome == "locked":
+                    errors["code"] = _locked_message()
+                elif outcome == "wrong":
+                    errors["code"] = "The code is not right. Check the app's clock, then enter the code it shows now"
+                else:
+                    staff.totp_confirmed_at = utcnow()
+                    codes = twostep.make_recovery_codes(s, staff)
+                    audit.record(s, "two-step.setup", "", actor=staff.email, staff_id=staff.id)
         secret, email = staff.totp_secret, staff.email
     if request.method == "POST" and not errors:
         page = render_template("admin/recovery_codes.html", codes=codes)
