@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from . import accounts, audit, bp, signin
@@ -26,23 +26,20 @@ def login():
             errors["password"] = "Enter your password"
         if not errors:
             with db().session() as s:
-                staff, reason = accounts.authenticate(s, email, password, signin.client_key())
+                staff, reason = accounts.authenticate(
+                    s, email, password, signin.client_key(), current_app.secret_key or ""
+                )
                 if staff is None:
                     # What was typed is kept only when it is an account's address.
-                    who = "an unknown email" if reason == "unknown" else accounts.normalise_email(email)
+                    unknown = reason.startswith("unknown") or (reason == "throttled" and not accounts.exists(s, email))
+                    who = "an unknown email" if unknown else accounts.normalise_email(email)
                     audit.record(s, "login.failed", f"{who}: {reason}", actor="-")
             if staff is not None:
                 return signin.password_accepted(staff, request.args.get("next"))
             if reason == "throttled":
-                errors["email"] = (
-                    "There have been too many wrong passwords from your network. "
-                    f"Try again in {int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)} minutes"
-                )
-            elif reason == "locked":
-                errors["email"] = (
-                    f"This account is locked after {accounts.LOCKOUT_FAILURES} wrong passwords. "
-                    f"Try again in {int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)} minutes, or ask an admin"
-                )
+                errors["email"] = signin.throttled_message()
+            elif reason in ("locked", "unknown-locked"):
+                errors["email"] = accounts.lock_message()  # the same for an address that is no account's
             else:
                 errors["password"] = "The email address or password is not right"
     return render_template("admin/login.html", errors=errors, email=email), 400 if errors else 200

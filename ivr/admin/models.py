@@ -73,6 +73,8 @@ class LoginFailure(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The client's address, for the per-address throttle (a hash: no addresses kept in clear).
     address: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # A typed address that is no account's, as a keyed digest: counted like an account's tries (never kept in clear).
+    typed: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class RecoveryCode(Base):

@@ -42,6 +42,11 @@ def client_key() -> str | None:
     return accounts.address_key(address, current_app.secret_key or "")
 
 
+def throttled_message() -> str:
+    minutes = int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)
+    return f"There have been too many wrong passwords from your network. Try again in {minutes} minutes"
+
+
 def end_sessions(db_session, staff: Staff | None) -> None:
     """Every session of this account ends at its next request."""
     if staff is not None:
