@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from markupsafe import Markup
+from sqlalchemy import update
 
 from . import accounts, audit, bp, twostep
 from .access import db, requires
@@ -58,13 +59,33 @@ def password_accepted(staff: Staff, next_target: str | None):
     if not twostep.required(staff, current_app.config):
         return _finish(staff, next_target)
     session.clear()
-    session["pending"] = {"id": staff.id, "v": staff.session_version, "at": time.time(), "next": next_target}
+    session["pending"] = {
+        "id": staff.id,
+        "v": staff.session_version,
+        "s": staff.sign_in_serial or 0,
+        "at": time.time(),
+        "next": next_target,
+    }
     return redirect(url_for("admin.login_code" if staff.two_step_ready else "admin.login_setup"))
 
 
 def _finish(staff: Staff, next_target: str | None, then=None):
-    """Sign the person in: a fresh session carrying the account's session version."""
+    """Sign the person in: a fresh session carrying the account's session version.
+
+    The account's sign-in serial is taken as it is done: a pending sign-in (after the password,
+    before the code) that began before it is over, however its cookie is kept or copied; and of
+    two requests finishing the same pending sign-in at once, one signs in.
+    """
+    pending = session.get("pending")
     with db().session() as s:
+        serial = Staff.sign_in_serial
+        match = [Staff.id == staff.id] + ([serial == pending.get("s")] if pending else [])
+        taken = s.execute(
+            update(Staff).where(*match).values(sign_in_serial=serial + 1).execution_options(synchronize_session=False)
+        )
+        if pending and taken.rowcount != 1:
+            session.clear()
+            return redirect(url_for("admin.login"))
         accounts.clear_failures(s, staff.email)
         audit.record(s, "login", "", actor=staff.email, staff_id=staff.id)
     session.clear()
@@ -80,7 +101,8 @@ def _pending(db_session) -> Staff:
     pending = session.get("pending") or {}
     staff = db_session.get(Staff, pending.get("id", 0)) if pending else None
     fresh = time.time() - pending.get("at", 0) < PENDING_SECONDS
-    if staff is None or not staff.active or staff.session_version != pending.get("v") or not fresh:
+    current = staff is not None and staff.session_version == pending.get("v")
+    if not current or not staff.active or (staff.sign_in_serial or 0) != pending.get("s") or not fresh:
         session.pop("pending", None)
         abort(redirect(url_for("admin.login")))
     return staff
