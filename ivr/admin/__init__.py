@@ -37,6 +37,12 @@ def init_app(app) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     secure = app.config["IVR_PUBLIC_URL"].lower().startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = app.config.get("IVR_STAFF_SECURE_COOKIE", secure)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        # ASVS 3.4.4: a __Host- cookie must be Secure, for Path=/ and no Domain; browsers then refuse it from
+        # any other host (a sibling subdomain cannot plant or overwrite it).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=12))
     login_manager.init_app(app)
     csrf.init_app(app)
