@@ -32,14 +32,20 @@ def safe_next(target: str | None) -> str:
 def client_key() -> str | None:
     """A keyed digest of the client's address, for the per-address throttle.
 
-    Behind a proxy on this machine (deploy/nginx.conf), the address is the last entry of
-    X-Forwarded-For, the one that proxy added; otherwise the connection's own address (a
-    client could write anything into the header if it were trusted from afar).
+    Behind proxies on this machine's loopback (deploy/nginx.conf), the address is taken from
+    X-Forwarded-For, counting IVR_TRUSTED_PROXIES entries from its end: 1 (the default) is the
+    entry nginx added; 2 with a load balancer in front of nginx (the one the load balancer
+    added), and so on. Entries further left are whatever the client wrote, never trusted; with
+    fewer entries than that, the leftmost is the address the first proxy saw. From anywhere but
+    loopback, or with 0, the connection's own address (a client could write anything into the
+    header if it were trusted from afar).
     """
     address = request.remote_addr or ""
     forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and address in ("127.0.0.1", "::1"):
-        address = forwarded.split(",")[-1].strip()
+    hops = current_app.config.get("IVR_TRUSTED_PROXIES", 1)
+    if forwarded and hops and address in ("127.0.0.1", "::1"):
+        entries = [entry.strip() for entry in forwarded.split(",")]
+        address = entries[-min(hops, len(entries))]
     return accounts.address_key(address, current_app.secret_key or "")
 
 

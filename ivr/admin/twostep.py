@@ -2,8 +2,8 @@
 set up from a QR code drawn here as inline SVG (segno; no CDN, no image request), with the
 secret also shown as text; ten one-use recovery codes kept as salted hashes.
 
-Required for admins, caseworkers and managers; for editors when IVR_STAFF_TWO_STEP_EDITORS
-is set. A code is accepted once: the step it belongs to is remembered, so a code seen over
+Required for admins, caseworkers and managers, and for editors unless IVR_STAFF_TWO_STEP_EDITORS
+is 0 (or off, false, no). A code is accepted once: the step it belongs to is remembered, so a code seen over
 someone's shoulder cannot be used again. "Once" holds under concurrency: the step is taken, and a
 recovery code spent, by one conditional UPDATE each, which only one of any number of requests
 sending the same code at the same instant can make (the database serialises the row).
