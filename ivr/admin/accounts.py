@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -87,6 +88,40 @@ def change_role(staff: Staff, role: str) -> None:
     staff.session_version = (staff.session_version or 1) + 1
 
 
+# Characters that change the writing direction (Unicode's explicit embeddings, overrides, isolates and marks):
+# "moc.elpmaxe@" can be made to read as an address it is not.
+DIRECTION_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Scripts a name is normally written in together (Japanese mixes Han, Hiragana and Katakana).
+TOGETHER = ({"CJK", "HIRAGANA", "KATAKANA"},)
+
+
+def _script(char: str) -> str | None:
+    """The script of a letter, from its Unicode name ("LATIN", "CYRILLIC", "CJK"...); None for anything else."""
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def check_email(email: str) -> None:
+    """Refuse an address with a control, direction or invisible character, or a part (before the @, and
+    each label of the domain) whose letters come from more than one script; the message says why."""
+    for char in email:
+        category = unicodedata.category(char)
+        code = f"U+{ord(char):04X}"
+        if char in DIRECTION_CONTROLS:
+            raise AccountError(f"the email address has a character that changes the writing direction ({code})")
+        if category == "Cc":
+            raise AccountError(f"the email address has a control character ({code})")
+        if category in ("Cf", "Co", "Cn", "Cs"):
+            raise AccountError(f"the email address has an invisible character ({code})")
+    for part in re.split(r"[@.]", email):
+        scripts = {s for s in map(_script, part) if s}
+        if len(scripts) > 1 and not any(scripts <= allowed for allowed in TOGETHER):
+            names = ", ".join(sorted(s.title() for s in scripts))
+            raise AccountError(f"the email address has letters of more than one script ({names})")
+
+
 def add_staff(session, email: str, role: str, password: str) -> Staff:
     """Create an account; raises AccountError for a bad role, email, password or a duplicate."""
     email = normalise_email(email)
@@ -94,6 +129,7 @@ def add_staff(session, email: str, role: str, password: str) -> Staff:
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise AccountError(f"{email!r} is not an email address")
+    check_email(email)
     check_new_password(password, email)
     if session.scalar(select(Staff).where(Staff.email == email)) is not None:
         raise AccountError(f"there is already an account for {email}")
