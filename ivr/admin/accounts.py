@@ -122,8 +122,11 @@ def check_email(email: str) -> None:
             raise AccountError(f"the email address has letters of more than one script ({names})")
 
 
-def add_staff(session, email: str, role: str, password: str) -> Staff:
-    """Create an account; raises AccountError for a bad role, email, password or a duplicate."""
+def add_staff(session, email: str, role: str, password: str, temporary: bool = False) -> Staff:
+    """Create an account; raises AccountError for a bad role, email, password or a duplicate.
+
+    `temporary`: the password was chosen by someone else (an admin): the person must change it first.
+    """
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
@@ -133,7 +136,9 @@ def add_staff(session, email: str, role: str, password: str) -> Staff:
     check_new_password(password, email)
     if session.scalar(select(Staff).where(Staff.email == email)) is not None:
         raise AccountError(f"there is already an account for {email}")
-    staff = Staff(email=email, role=role, password_hash=hash_password(password), active=True)
+    staff = Staff(
+        email=email, role=role, password_hash=hash_password(password), active=True, must_change_password=temporary
+    )
     session.add(staff)
     session.flush()
     return staff

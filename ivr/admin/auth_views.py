@@ -84,9 +84,13 @@ def staff_accounts():
         if not errors:
             try:
                 with db().session() as s:
-                    staff = accounts.add_staff(s, form["email"], form["role"], password)
+                    # ASVS 2.3.1: the admin chose it, so it is temporary (as a reset's is).
+                    staff = accounts.add_staff(s, form["email"], form["role"], password, temporary=True)
                     audit.record(s, "account.add", f"{staff.email} as {staff.role}")
-                flash(f"Account added for {staff.email} ({staff.role}).", "success")
+                flash(
+                    f"Account added for {staff.email} ({staff.role}); they choose their own password when they first sign in.",
+                    "success",
+                )
                 return redirect(url_for("admin.staff_accounts"))
             except accounts.AccountError as exc:
                 message = str(exc)
