@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
-from . import accounts, audit, bp, signin
+from . import accounts, audit, bp, reauth, signin
 from .access import db, requires
 from .models import ROLES, Staff
 
@@ -102,6 +102,8 @@ def staff_person(staff_id):
         return redirect(url_for("admin.staff_person", staff_id=staff_id))
     if request.method == "POST":
         action = request.form.get("action")
+        if action in ("role", "password") and not reauth.recent():
+            return reauth.ask(url_for("admin.staff_person", staff_id=staff_id))
         with db().session() as s:
             person = _person(s, staff_id)
             if action == "role":

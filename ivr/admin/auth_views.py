@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from . import accounts, audit, bp, signin
+from . import accounts, audit, bp, reauth, signin
 from .access import db, requires
 from .models import ROLES, Staff
 from .paging import page_number
@@ -113,6 +113,8 @@ def staff_active(staff_id):
     if staff_id == current_user.id:
         flash("You cannot switch off your own account. Ask another admin.", "error")
         return redirect(url_for("admin.staff_accounts"))
+    if not turn_on and not reauth.recent():
+        return reauth.ask(url_for("admin.staff_person", staff_id=staff_id))
     with db().session() as s:
         person = s.get(Staff, staff_id)
         if person is None:

@@ -229,6 +229,10 @@ def staff_two_step_reset(staff_id):
     if staff_id == current_user.id:
         flash("You cannot reset your own two-step sign-in. Ask another admin.", "error")
         return redirect(url_for("admin.staff_accounts"))
+    from . import reauth
+
+    if not reauth.recent():
+        return reauth.ask(url_for("admin.staff_person", staff_id=staff_id))
     with db().session() as s:
         person = s.get(Staff, staff_id)
         if person is None:
