@@ -127,6 +127,7 @@ READ_NAMES = (
     "SpeechResult",
     "To",
 )
+_READ = frozenset(READ_NAMES)
 
 
 def shifted_name(params: Mapping) -> str | None:
@@ -142,19 +143,24 @@ def shifted_name(params: Mapping) -> str | None:
     """
     if "" in params:
         return "(empty)"
-    present = set(params)
-    absent = [known for known in READ_NAMES if known not in present]
+    absent = _READ.difference(params)
     if not absent:
         return None
-    for name in present:
-        values = params.getall(name) if hasattr(params, "getall") else [params[name]]
+    lists = params._lists if isinstance(params, Params) else {name: [params[name]] for name in params}
+    # Run into a value: one search over every value at once; the precise look only on a hit.
+    values_text = "\0".join(value for values in lists.values() for value in values)
+    for known in absent:
+        if known in values_text:
+            for name, values in lists.items():
+                if name < known and any(known in value for value in values):
+                    return name
+    for name, values in lists.items():
+        if name in _READ:
+            continue
         for known in absent:
-            if name not in READ_NAMES:
-                if known.startswith(name) and any(v.startswith(known[len(name) :]) for v in values):
-                    return name
-                if name.startswith(known):
-                    return name
-            if name < known and any(known in v for v in values):
+            if name.startswith(known):
+                return name
+            if known.startswith(name) and any(value.startswith(known[len(name) :]) for value in values):
                 return name
     return None
 
