@@ -41,12 +41,20 @@ def prepare_metrics() -> str:
     return os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
+def worker_exit(_server, _worker) -> None:
+    """gunicorn hook, in a worker as it exits gracefully: finish what it holds (journey events) first."""
+    from . import shutdown
+
+    shutdown.run()
+
+
 def serve(host: str, port: int, workers: int, app_factory, **extra) -> None:
     prepare_metrics()
-    from .metrics import worker_exit
+    from .metrics import worker_exit as child_exit
 
     options = {
-        "child_exit": worker_exit,
+        "child_exit": child_exit,
+        "worker_exit": worker_exit,
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
         # Twilio gives up on a webhook after 15 s; a stuck worker is replaced well before.

@@ -70,3 +70,91 @@ def test_new_and_other_twilio_names_are_accepted(client, extra):
 )
 def test_shifted_name(params, found):
     assert shifted_name({**BASE, **params}) == found
+
+
+# Every name the line reads, with a value Twilio could send for it.
+KNOWN_VALUES = {
+    "AccountSid": "AC" + "0" * 32,
+    "AnsweredBy": "human",
+    "CallDuration": "42",
+    "CallSid": "CA" + "a" * 32,
+    "CallStatus": "in-progress",
+    "Called": "+441632960000",
+    "Caller": "+447700900123",
+    "Confidence": "0.9",
+    "DialCallDuration": "30",
+    "DialCallStatus": "completed",
+    "Digits": "2",
+    "FinishedOnKey": "#",
+    "From": "+447700900123",
+    "SpeechResult": "helpline",
+    "To": "+441632960000",
+}
+
+
+def merged_into_previous(params: dict, name: str) -> dict:
+    """`params` with `name` and its value run into the value of the name before it in Twilio's sort.
+
+    The first name in the sort has nothing before it: it goes into the value of an empty name.
+    """
+    order = sorted(params)
+    at = order.index(name)
+    sent = {k: v for k, v in params.items() if k != name}
+    previous = order[at - 1] if at else ""
+    sent[previous] = sent.get(previous, "") + name + params[name]
+    return sent
+
+
+def test_every_name_the_line_reads_is_in_the_table():
+    from ivr.line.signature import READ_NAMES
+
+    assert sorted(KNOWN_VALUES) == sorted(READ_NAMES)
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_VALUES))
+def test_a_known_name_run_into_the_previous_value_is_refused(client, name):
+    """`Caller=+447700900456Digits2` signs as `Caller=+447700900456&Digits=2` (issue 22 item 7)."""
+    caller = Caller(client)
+    caller.ring()
+    path = caller._action().removeprefix(PUBLIC_URL)
+    original = dict(KNOWN_VALUES)
+    sent = merged_into_previous(original, name)
+    assert name not in sent
+    assert sign(PUBLIC_URL + path, sent) == sign(PUBLIC_URL + path, original)  # the attack: the same signature
+    assert shifted_name(sent) is not None
+    assert replay(client, path, original, sent).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["Digits", "From", "To", "Called", "SpeechResult"])
+def test_a_known_name_run_into_a_request_as_twilio_sends_it_is_refused(client, name):
+    caller = Caller(client)
+    caller.ring()
+    path = caller._action().removeprefix(PUBLIC_URL)
+    original = {**BASE, "Caller": BASE["From"], "Called": BASE["To"], name: KNOWN_VALUES[name]}
+    sent = merged_into_previous(original, name)
+    assert sign(PUBLIC_URL + path, sent) == sign(PUBLIC_URL + path, original)
+    assert replay(client, path, original, original).status_code == 200
+    assert replay(client, path, original, sent).status_code == 403
+
+
+def test_an_empty_name_is_refused(client):
+    caller = Caller(client)
+    caller.ring()
+    path = caller._action().removeprefix(PUBLIC_URL)
+    sent = {**BASE, "": "x", "Digits": "2"}
+    assert replay(client, path, sent, sent).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"SpeechResult": "Tomorrow at Called Digits", "Confidence": "0.9", "Digits": "1", "Called": "+44"},
+        {"DialCallDuration": "30", "DialCallStatus": "completed"},  # CallDuration inside a present name is fine
+        {"CallToken": '{"parentCallInfoToken":"x","parentCallToken":"y"}'},
+        {"CallerName": "Digits Ltd", "Digits": "1"},  # Digits is there: no name is missing to re-split into
+        {"SpeechResult": "helpline", "Confidence": "0.9"},
+    ],
+)
+def test_ordinary_values_are_not_mistaken_for_a_run_on_name(params):
+    sent = {**BASE, "Caller": BASE["From"], "Called": BASE["To"], **params}
+    assert shifted_name(sent) is None

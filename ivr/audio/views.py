@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, send_file
 
+from .clips import base_prompt
 from .store import valid_name
 
 bp = Blueprint("audio", __name__, url_prefix="/audio")
@@ -52,7 +53,8 @@ def words(name: str):
     if name not in known:
         abort(404)
     prompt_id, language = known[name]
-    response = Response(line.flow.prompts.text(prompt_id, language), mimetype="text/plain")
+    # A digit that ends a group of a read-back number is its own clip ("sys.digit.4 then a pause"): same words.
+    response = Response(line.flow.prompts.text(base_prompt(prompt_id), language), mimetype="text/plain")
     response.headers["Content-Language"] = language
     response.cache_control.max_age = 300
     return response

@@ -127,24 +127,40 @@ READ_NAMES = (
     "SpeechResult",
     "To",
 )
+_READ = frozenset(READ_NAMES)
 
 
 def shifted_name(params: Mapping) -> str | None:
-    """A parameter name that is one the line reads with its boundary moved, or None.
+    """A parameter that could be re-split, keeping the signature, into a name the line reads; or None.
 
-    Cut short: a proper prefix of an absent read name whose value starts with the missing
-    letters (`Digit=s2`). Run on: an absent read name followed by more (`Digits2=`, `Digitss`).
+    Twilio signs the names in sorted order, each followed by its value, with no separator, so the
+    text "Caller+447700900456Digits2" is both `Caller=+44...&Digits=2` and `Caller=+44...Digits2`.
+    Refused, for any read name that is absent:
+    - cut short: a proper prefix of it whose value starts with the missing letters (`Digit=s2`);
+    - run on: a name that starts with it (`Digits2=`, `Digitss`);
+    - run into a value: it appears in the value of a name sorted before it (`Caller=...Digits2`);
+    - and an empty name, which any of these can hide behind (`=AccountSidAC...`).
     """
-    present = set(params)
-    for name in present:
-        if name in READ_NAMES:
+    if "" in params:
+        return "(empty)"
+    absent = _READ.difference(params)
+    if not absent:
+        return None
+    lists = params._lists if isinstance(params, Params) else {name: [params[name]] for name in params}
+    # Run into a value: one search over every value at once; the precise look only on a hit.
+    values_text = "\0".join(value for values in lists.values() for value in values)
+    for known in absent:
+        if known in values_text:
+            for name, values in lists.items():
+                if name < known and any(known in value for value in values):
+                    return name
+    for name, values in lists.items():
+        if name in _READ:
             continue
-        for known in READ_NAMES:
-            if known in present:
-                continue
-            if known.startswith(name) and params[name].startswith(known[len(name) :]):
-                return name
+        for known in absent:
             if name.startswith(known):
+                return name
+            if known.startswith(name) and any(value.startswith(known[len(name) :]) for value in values):
                 return name
     return None
 

@@ -14,6 +14,10 @@ and writes them in one transaction: PostgreSQL with COPY, other databases with
 one driver-level executemany of plain tuples (in the forms SQLAlchemy's column
 types store, so what the ORM reads back is what was recorded).
 
+A graceful stop (SIGTERM to `ivr serve`, or any exit that runs atexit) writes what is
+waiting first (ivr.shutdown); a SIGKILL loses what is waiting: at most the last
+`GATHER_SECONDS` of each worker's webhooks.
+
 If the database refuses a batch, or too much is waiting, events are dropped and
 counted in /metrics (`ivr_journey_events_dropped_total`): reports lose a little,
 a call never does.
@@ -30,6 +34,7 @@ import re
 import threading
 import time
 
+from .. import shutdown
 from .models import JourneyEvent
 
 log = logging.getLogger(__name__)
@@ -76,6 +81,8 @@ class Recorder:
         self._writing = threading.Lock()  # one drain at a time (the writer thread or flush)
         self._thread: threading.Thread | None = None
         self._statement: tuple[object, str, list] | None = None  # (engine, SQL, bind processors), made once
+        # A graceful stop writes what is waiting (the writer thread is a daemon: it would die with the rest).
+        shutdown.at_exit(self.flush)
 
     def digest(self, call_sid: str) -> str | None:
         """The call's digest, remembered; None for anything that is not a CallSid (nothing is recorded of it)."""

@@ -18,27 +18,41 @@ from .report import as_json, collect, every_day, node_extras, versions
 bp = staff_blueprint("reports", __name__)
 
 DEFAULT_DAYS = 30
+# How far back a period may start: no line keeps journey figures longer (and no date sum overflows).
+KEPT_DAYS = 3652
 
 
 def period() -> tuple[dt.date, dt.date, dict[str, str]]:
     """The period asked for (from/to, typed as on the Calendar page: 25/11/2026; 2026-11-25 is read too), or the
-    last 30 days; problems in words."""
+    last 30 days; problems in words.
+
+    A day is one the line can have figures for: today or up to ten years before it. Anything else
+    (a typo like 0001-01-01 or 9999-12-31) is refused at its field rather than run off the calendar.
+    """
     today = line_day(current_app.config["IVR_CLOCK"]())
+    earliest = today - dt.timedelta(days=KEPT_DAYS)
     errors: dict[str, str] = {}
 
     def read(name, default):
         value = request.args.get(name, "").strip()
+        which = "first" if name == "from" else "last"
         if not value:
             return default
         try:
-            return words.read_day(value)
+            day = words.read_day(value)
         except ValueError:
-            which = "first" if name == "from" else "last"
             errors[name] = f"Enter the {which} day as day, month and year, for example 24/12/2026"
             return default
+        if name == "from" and "to" not in errors and earliest <= until < day:  # the two days the wrong way round
+            errors[name] = "The first day must be on or before the last day"
+            return default
+        if not earliest <= day <= today:
+            errors[name] = f"Enter a {which} day from {words.typed_day(earliest)} to {words.typed_day(today)}"
+            return default
+        return day
 
     until = read("to", today)
-    since = read("from", until - dt.timedelta(days=DEFAULT_DAYS - 1))
+    since = read("from", max(earliest, until - dt.timedelta(days=DEFAULT_DAYS - 1)))
     if not errors and since > until:
         errors["from"] = "The first day must be on or before the last day"
     return since, until, errors

@@ -21,17 +21,39 @@ from .shell import IDLE_MINUTES, Tile, add_tile, bp, csrf, login_manager, regist
 __all__ = ["Tile", "add_tile", "init_app", "register_pages", "staff_blueprint"]
 
 
+def trusted_proxies(value) -> int:
+    """IVR_TRUSTED_PROXIES: how many proxies on the way in add to X-Forwarded-For (default 1: nginx here)."""
+    from ..errors import ConfigError
+
+    text = str(value).strip()
+    if text == "":
+        return 1
+    if not text.isdigit():
+        raise ConfigError(f"IVR_TRUSTED_PROXIES must be a whole number of proxies, 0 or more, not {value!r}")
+    return int(text)
+
+
 def init_app(app) -> None:
     """Bind the staff area to an app made by create_app (after the database and the line)."""
     app.config.setdefault("IVR_STAFF_IDLE_MINUTES", IDLE_MINUTES)
+    # On unless turned off: editors publish what every caller hears (issue 22 item 16).
     editors = os.environ.get("IVR_STAFF_TWO_STEP_EDITORS", "").strip().lower()
-    app.config.setdefault("IVR_STAFF_TWO_STEP_EDITORS", editors not in ("", "0", "false", "no", "off"))
+    app.config.setdefault("IVR_STAFF_TWO_STEP_EDITORS", editors not in ("0", "false", "no", "off"))
+    app.config["IVR_TRUSTED_PROXIES"] = trusted_proxies(
+        app.config.get("IVR_TRUSTED_PROXIES", os.environ.get("IVR_TRUSTED_PROXIES", ""))
+    )
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     secure = app.config["IVR_PUBLIC_URL"].lower().startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = app.config.get("IVR_STAFF_SECURE_COOKIE", secure)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        # ASVS 3.4.4: a __Host- cookie must be Secure, for Path=/ and no Domain; browsers then refuse it from
+        # any other host (a sibling subdomain cannot plant or overwrite it).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", dt.timedelta(hours=12))
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -87,20 +88,66 @@ def change_role(staff: Staff, role: str) -> None:
     staff.session_version = (staff.session_version or 1) + 1
 
 
-def add_staff(session, email: str, role: str, password: str) -> Staff:
-    """Create an account; raises AccountError for a bad role, email, password or a duplicate."""
+# Characters that change the writing direction (Unicode's explicit embeddings, overrides, isolates and marks):
+# "moc.elpmaxe@" can be made to read as an address it is not.
+DIRECTION_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Scripts a name is normally written in together (Japanese mixes Han, Hiragana and Katakana).
+TOGETHER = ({"CJK", "HIRAGANA", "KATAKANA"},)
+
+
+def _script(char: str) -> str | None:
+    """The script of a letter, from its Unicode name ("LATIN", "CYRILLIC", "CJK"...); None for anything else."""
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def check_email(email: str) -> None:
+    """Refuse an address with a control, direction or invisible character, or a part (before the @, and
+    each label of the domain) whose letters come from more than one script; the message says why."""
+    for char in email:
+        category = unicodedata.category(char)
+        code = f"U+{ord(char):04X}"
+        if char in DIRECTION_CONTROLS:
+            raise AccountError(f"the email address has a character that changes the writing direction ({code})")
+        if category == "Cc":
+            raise AccountError(f"the email address has a control character ({code})")
+        if category in ("Cf", "Co", "Cn", "Cs"):
+            raise AccountError(f"the email address has an invisible character ({code})")
+    for part in re.split(r"[@.]", email):
+        scripts = {s for s in map(_script, part) if s}
+        if len(scripts) > 1 and not any(scripts <= allowed for allowed in TOGETHER):
+            names = ", ".join(sorted(s.title() for s in scripts))
+            raise AccountError(f"the email address has letters of more than one script ({names})")
+
+
+def add_staff(session, email: str, role: str, password: str, temporary: bool = False) -> Staff:
+    """Create an account; raises AccountError for a bad role, email, password or a duplicate.
+
+    `temporary`: the password was chosen by someone else (an admin): the person must change it first.
+    """
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"role must be one of: {', '.join(ROLES)}")
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise AccountError(f"{email!r} is not an email address")
+    check_email(email)
     check_new_password(password, email)
     if session.scalar(select(Staff).where(Staff.email == email)) is not None:
         raise AccountError(f"there is already an account for {email}")
-    staff = Staff(email=email, role=role, password_hash=hash_password(password), active=True)
+    staff = Staff(
+        email=email, role=role, password_hash=hash_password(password), active=True, must_change_password=temporary
+    )
     session.add(staff)
     session.flush()
     return staff
+
+
+def exists(session, email: str) -> bool:
+    """Whether `email` is an account's address."""
+    email = normalise_email(email)
+    return len(email) <= 254 and session.scalar(select(Staff.id).where(Staff.email == email)) is not None
 
 
 def recent_failures(session, email: str, now: dt.datetime | None = None) -> int:
@@ -123,12 +170,29 @@ def address_key(address: str | None, secret: str | bytes = b"") -> str | None:
     return hmac.new(key or b"ivr", address.encode(), hashlib.sha256).hexdigest()[:64]
 
 
-def record_failure(session, email: str, address: str | None = None) -> LoginFailure:
-    """A failed try; `email` only when it is an account's address (typed mistakes are not kept)."""
-    row = LoginFailure(email=normalise_email(email)[:254], address=address)
+def record_failure(session, email: str, address: str | None = None, typed: str | None = None) -> LoginFailure:
+    """A failed try; `email` only when it is an account's address (typed mistakes are not kept: `typed`,
+    a keyed digest of one, counts them)."""
+    row = LoginFailure(email=normalise_email(email)[:254], address=address, typed=typed)
     session.add(row)
     session.flush()
     return row
+
+
+def typed_failures(session, typed: str | None) -> int:
+    """Recent failures for a typed address that is no account's (by its keyed digest)."""
+    if not typed:
+        return 0
+    since = utcnow() - LOCKOUT_WINDOW
+    return session.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.typed == typed, LoginFailure.at >= since)
+    )
+
+
+def lock_message() -> str:
+    """What a locked account is told, and an unknown address after as many tries (they must read the same)."""
+    minutes = int(LOCKOUT_WINDOW.total_seconds() // 60)
+    return f"This account is locked after {LOCKOUT_FAILURES} wrong passwords. Try again in {minutes} minutes, or ask an admin"
 
 
 def purge_failures(session, now: dt.datetime | None = None) -> int:
@@ -144,25 +208,34 @@ def clear_failures(session, email: str) -> None:
         session.execute(delete(LoginFailure).where(LoginFailure.email == email))
 
 
-def authenticate(session, email: str, password: str, address: str | None = None) -> tuple[Staff | None, str]:
-    """(staff, "") on success; (None, reason): "locked", "throttled", "wrong" or "unknown" (no such account).
+def authenticate(
+    session, email: str, password: str, address: str | None = None, secret: str | bytes = b""
+) -> tuple[Staff | None, str]:
+    """(staff, "") on success; (None, reason): "locked", "throttled", "wrong", "unknown" (no such account) or
+    "unknown-locked" (no such account, tried as often as locks one: answered as "locked" is).
 
     The try is recorded as a failure and committed BEFORE the slow hash, then counted: of
     any number of tries at once, only those within the limit are checked at all (the rest
-    see the others' rows and stop), and a try that succeeds takes its row back.
+    see the others' rows and stop), and a try that succeeds takes its row back. Tries for an
+    address that is no account's are counted the same way (by a keyed digest of it, under
+    `secret`), so a locked account cannot be told from an address that has none.
     """
     email = normalise_email(email)
     staff = None
     if len(email) <= 254:
         staff = session.scalar(select(Staff).where(Staff.email == email))
     account_email = staff.email if staff is not None else ""
+    typed = None if staff is not None else address_key(email or "-", secret)
     purge_failures(session)
-    attempt = record_failure(session, account_email, address)
+    attempt = record_failure(session, account_email, address, typed)
     session.commit()
     over_address = address_throttled(session, address)
     if staff is not None and recent_failures(session, account_email) > LOCKOUT_FAILURES:
         session.delete(attempt)  # a try while locked does not lengthen the lock
         return None, "locked"
+    if staff is None and typed_failures(session, typed) > LOCKOUT_FAILURES:
+        session.delete(attempt)
+        return None, "unknown-locked"
     if over_address:
         session.delete(attempt)
         return None, "throttled"
@@ -173,7 +246,7 @@ def authenticate(session, email: str, password: str, address: str | None = None)
         ok = False
     if not ok:
         if staff is None:
-            return None, "unknown"
+            return None, "unknown-locked" if typed_failures(session, typed) >= LOCKOUT_FAILURES else "unknown"
         return None, "locked" if is_locked(session, account_email) else "wrong"
     session.delete(attempt)
     if _hasher.check_needs_rehash(staff.password_hash):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from .. import audit
-from . import accounts, signin
+from . import accounts, reauth, signin, twostep
 from .access import db, requires
 from .models import ROLES, Staff
 from .paging import page_number
@@ -28,23 +28,20 @@ def login():
             errors["password"] = "Enter your password"
         if not errors:
             with db().session() as s:
-                staff, reason = accounts.authenticate(s, email, password, signin.client_key())
+                staff, reason = accounts.authenticate(
+                    s, email, password, signin.client_key(), current_app.secret_key or ""
+                )
                 if staff is None:
                     # What was typed is kept only when it is an account's address.
-                    who = "an unknown email" if reason == "unknown" else accounts.normalise_email(email)
+                    unknown = reason.startswith("unknown") or (reason == "throttled" and not accounts.exists(s, email))
+                    who = "an unknown email" if unknown else accounts.normalise_email(email)
                     audit.record(s, "login.failed", f"{who}: {reason}", actor="-")
             if staff is not None:
                 return signin.password_accepted(staff, request.args.get("next"))
             if reason == "throttled":
-                errors["email"] = (
-                    "There have been too many wrong passwords from your network. "
-                    f"Try again in {int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)} minutes"
-                )
-            elif reason == "locked":
-                errors["email"] = (
-                    f"This account is locked after {accounts.LOCKOUT_FAILURES} wrong passwords. "
-                    f"Try again in {int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)} minutes, or ask an admin"
-                )
+                errors["email"] = signin.throttled_message()
+            elif reason in ("locked", "unknown-locked"):
+                errors["email"] = accounts.lock_message()  # the same for an address that is no account's
             else:
                 errors["password"] = "The email address or password is not right"
     return render_template("staff/login.html", errors=errors, email=email), 400 if errors else 200
@@ -87,9 +84,13 @@ def staff_accounts():
         if not errors:
             try:
                 with db().session() as s:
-                    staff = accounts.add_staff(s, form["email"], form["role"], password)
+                    # ASVS 2.3.1: the admin chose it, so it is temporary (as a reset's is).
+                    staff = accounts.add_staff(s, form["email"], form["role"], password, temporary=True)
                     audit.record(s, "account.add", f"{staff.email} as {staff.role}")
-                flash(f"Account added for {staff.email} ({staff.role}).", "success")
+                flash(
+                    f"Account added for {staff.email} ({staff.role}); they choose their own password when they first sign in.",
+                    "success",
+                )
                 return redirect(url_for("staff.staff_accounts"))
             except accounts.AccountError as exc:
                 message = str(exc)
@@ -112,6 +113,8 @@ def staff_active(staff_id):
     if staff_id == current_user.id:
         flash("You cannot switch off your own account. Ask another admin.", "error")
         return redirect(url_for("staff.staff_accounts"))
+    if not turn_on and not reauth.recent():
+        return reauth.ask(url_for("staff.staff_person", staff_id=staff_id))
     with db().session() as s:
         person = s.get(Staff, staff_id)
         if person is None:
@@ -132,3 +135,23 @@ def audit_trail():
     with db().session() as s:
         events = audit.recent(s, limit=100, offset=(page - 1) * 100)
     return render_template("staff/audit.html", events=events, page=page)
+
+
+@bp.post("/accounts/<int:staff_id>/two-step")
+@requires("accounts")
+def staff_two_step_reset(staff_id):
+    """An admin resets someone's two-step set-up (they set it up again at their next sign-in)."""
+    if staff_id == current_user.id:
+        flash("You cannot reset your own two-step sign-in. Ask another admin.", "error")
+        return redirect(url_for("staff.staff_accounts"))
+    if not reauth.recent():
+        return reauth.ask(url_for("staff.staff_person", staff_id=staff_id))
+    with db().session() as s:
+        person = s.get(Staff, staff_id)
+        if person is None:
+            abort(404)
+        twostep.reset(s, person)
+        audit.record(s, "two-step.reset", person.email)
+        email = person.email
+    flash(f"{email} will set up two-step sign-in again at their next sign-in.", "success")
+    return redirect(url_for("staff.staff_accounts"))

@@ -30,6 +30,8 @@ class Staff(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # Two-step sign-in: the base32 TOTP secret (set up when confirmed_at is set) and the last
     # time step a code was accepted for, so a code is never accepted twice.
+    # Taken (incremented) by each completed sign-in: a pending sign-in carries the serial it began with.
+    sign_in_serial: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     totp_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -66,6 +68,8 @@ class LoginFailure(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The client's address, for the per-address throttle (a hash: no addresses kept in clear).
     address: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # A typed address that is no account's, as a keyed digest: counted like an account's tries (never kept in clear).
+    typed: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
 
 class RecoveryCode(Base):

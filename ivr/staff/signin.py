@@ -9,13 +9,14 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import login_user
 from markupsafe import Markup
+from sqlalchemy import update
 
 from .. import audit
 from . import accounts, twostep
-from .access import db, requires
+from .access import db
 from .models import Staff, utcnow
 from .shell import bp
 
@@ -32,15 +33,26 @@ def safe_next(target: str | None) -> str:
 def client_key() -> str | None:
     """A keyed digest of the client's address, for the per-address throttle.
 
-    Behind a proxy on this machine (deploy/nginx.conf), the address is the last entry of
-    X-Forwarded-For, the one that proxy added; otherwise the connection's own address (a
-    client could write anything into the header if it were trusted from afar).
+    Behind proxies on this machine's loopback (deploy/nginx.conf), the address is taken from
+    X-Forwarded-For, counting IVR_TRUSTED_PROXIES entries from its end: 1 (the default) is the
+    entry nginx added; 2 with a load balancer in front of nginx (the one the load balancer
+    added), and so on. Entries further left are whatever the client wrote, never trusted; with
+    fewer entries than that, the leftmost is the address the first proxy saw. From anywhere but
+    loopback, or with 0, the connection's own address (a client could write anything into the
+    header if it were trusted from afar).
     """
     address = request.remote_addr or ""
     forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and address in ("127.0.0.1", "::1"):
-        address = forwarded.split(",")[-1].strip()
+    hops = current_app.config.get("IVR_TRUSTED_PROXIES", 1)
+    if forwarded and hops and address in ("127.0.0.1", "::1"):
+        entries = [entry.strip() for entry in forwarded.split(",")]
+        address = entries[-min(hops, len(entries))]
     return accounts.address_key(address, current_app.secret_key or "")
+
+
+def throttled_message() -> str:
+    minutes = int(accounts.LOCKOUT_WINDOW.total_seconds() // 60)
+    return f"There have been too many wrong passwords from your network. Try again in {minutes} minutes"
 
 
 def end_sessions(db_session, staff: Staff | None) -> None:
@@ -54,13 +66,33 @@ def password_accepted(staff: Staff, next_target: str | None):
     if not twostep.required(staff, current_app.config):
         return _finish(staff, next_target)
     session.clear()
-    session["pending"] = {"id": staff.id, "v": staff.session_version, "at": time.time(), "next": next_target}
+    session["pending"] = {
+        "id": staff.id,
+        "v": staff.session_version,
+        "s": staff.sign_in_serial or 0,
+        "at": time.time(),
+        "next": next_target,
+    }
     return redirect(url_for("staff.login_code" if staff.two_step_ready else "staff.login_setup"))
 
 
 def _finish(staff: Staff, next_target: str | None, then=None):
-    """Sign the person in: a fresh session carrying the account's session version."""
+    """Sign the person in: a fresh session carrying the account's session version.
+
+    The account's sign-in serial is taken as it is done: a pending sign-in (after the password,
+    before the code) that began before it is over, however its cookie is kept or copied; and of
+    two requests finishing the same pending sign-in at once, one signs in.
+    """
+    pending = session.get("pending")
     with db().session() as s:
+        serial = Staff.sign_in_serial
+        match = [Staff.id == staff.id] + ([serial == pending.get("s")] if pending else [])
+        taken = s.execute(
+            update(Staff).where(*match).values(sign_in_serial=serial + 1).execution_options(synchronize_session=False)
+        )
+        if pending and taken.rowcount != 1:
+            session.clear()
+            return redirect(url_for("staff.login"))
         accounts.clear_failures(s, staff.email)
         audit.record(s, "login", "", actor=staff.email, staff_id=staff.id)
     session.clear()
@@ -76,7 +108,8 @@ def _pending(db_session) -> Staff:
     pending = session.get("pending") or {}
     staff = db_session.get(Staff, pending.get("id", 0)) if pending else None
     fresh = time.time() - pending.get("at", 0) < PENDING_SECONDS
-    if staff is None or not staff.active or staff.session_version != pending.get("v") or not fresh:
+    current = staff is not None and staff.session_version == pending.get("v")
+    if not current or not staff.active or (staff.sign_in_serial or 0) != pending.get("s") or not fresh:
         session.pop("pending", None)
         abort(redirect(url_for("staff.login")))
     return staff
@@ -87,6 +120,24 @@ def _locked_message() -> str:
     return f"This account is locked after {accounts.LOCKOUT_FAILURES} wrong tries. Try again in {minutes} minutes"
 
 
+def _counted_try(db_session, staff: Staff, check) -> str:
+    """ "right", "wrong" or "locked": a code tried as passwords are (accounts.authenticate).
+
+    The try is recorded as a failure and committed BEFORE the check, then counted: of any number
+    of codes sent at once, only those within the lock-out limit are checked at all, and a right
+    code takes its row back.
+    """
+    attempt = accounts.record_failure(db_session, staff.email)
+    db_session.commit()
+    if accounts.recent_failures(db_session, staff.email) > accounts.LOCKOUT_FAILURES:
+        db_session.delete(attempt)  # a try while locked does not lengthen the lock
+        return "locked"
+    if check():
+        db_session.delete(attempt)
+        return "right"
+    return "wrong"
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 def login_code():
     """Two-step sign-in: the code from the person's app, or a recovery code."""
@@ -95,24 +146,35 @@ def login_code():
         code = request.form.get("code", "")
         with db().session() as s:
             staff = _pending(s)
+            recovered = []
+
+            def check():
+                if twostep.check_code(s, staff, code):
+                    return True
+                if twostep.use_recovery_code(s, staff, code):
+                    recovered.append(True)
+                    return True
+                return False
+
             if accounts.is_locked(s, staff.email):
                 errors["code"] = _locked_message()
             elif not code.strip():
                 errors["code"] = "Enter the code from your authenticator app"
-            elif twostep.check_code(staff, code):
-                pass
-            elif twostep.use_recovery_code(s, staff, code):
-                audit.record(
-                    s,
-                    "two-step.recovery-code",
-                    f"{twostep.recovery_codes_left(s, staff)} left",
-                    actor=staff.email,
-                    staff_id=staff.id,
-                )
             else:
-                accounts.record_failure(s, staff.email)
-                audit.record(s, "login.failed", f"{staff.email}: wrong code", actor="-")
-                errors["code"] = "The code is not right. Enter the 6-digit code your app shows now"
+                outcome = _counted_try(s, staff, check)
+                if outcome == "locked":
+                    errors["code"] = _locked_message()
+                elif outcome == "wrong":
+                    audit.record(s, "login.failed", f"{staff.email}: wrong code", actor="-")
+                    errors["code"] = "The code is not right. Enter the 6-digit code your app shows now"
+                elif recovered:
+                    audit.record(
+                        s,
+                        "two-step.recovery-code",
+                        f"{twostep.recovery_codes_left(s, staff)} left",
+                        actor=staff.email,
+                        staff_id=staff.id,
+                    )
         if not errors:
             next_target = session["pending"].get("next")
             return _finish(staff, next_target)
@@ -138,13 +200,16 @@ def login_setup():
                 errors["code"] = _locked_message()
             elif not code.strip():
                 errors["code"] = "Enter the code your app shows after you add the account"
-            elif twostep.check_code(staff, code):
-                staff.totp_confirmed_at = utcnow()
-                codes = twostep.make_recovery_codes(s, staff)
-                audit.record(s, "two-step.setup", "", actor=staff.email, staff_id=staff.id)
             else:
-                accounts.record_failure(s, staff.email)
-                errors["code"] = "The code is not right. Check the app's clock, then enter the code it shows now"
+                outcome = _counted_try(s, staff, lambda: twostep.check_code(s, staff, code))
+                if outcome == "locked":
+                    errors["code"] = _locked_message()
+                elif outcome == "wrong":
+                    errors["code"] = "The code is not right. Check the app's clock, then enter the code it shows now"
+                else:
+                    staff.totp_confirmed_at = utcnow()
+                    codes = twostep.make_recovery_codes(s, staff)
+                    audit.record(s, "two-step.setup", "", actor=staff.email, staff_id=staff.id)
         secret, email = staff.totp_secret, staff.email
     if request.method == "POST" and not errors:
         page = render_template("staff/recovery_codes.html", codes=codes)
@@ -157,21 +222,4 @@ def login_setup():
         secret=twostep.secret_for_people(secret),
     ), 400 if errors else 200
 
-
-@bp.post("/accounts/<int:staff_id>/two-step")
-@requires("accounts")
-def staff_two_step_reset(staff_id):
-    """An admin resets someone's two-step set-up (they set it up again at their next sign-in)."""
-    if staff_id == current_user.id:
-        flash("You cannot reset your own two-step sign-in. Ask another admin.", "error")
-        return redirect(url_for("staff.staff_accounts"))
-    with db().session() as s:
-        person = s.get(Staff, staff_id)
-        if person is None:
-            abort(404)
-        twostep.reset(s, person)
-        audit.record(s, "two-step.reset", person.email)
-        email = person.email
-    flash(f"{email} will set up two-step sign-in again at their next sign-in.", "success")
-    return redirect(url_for("staff.staff_accounts"))
 

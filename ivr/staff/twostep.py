@@ -2,9 +2,11 @@
 set up from a QR code drawn here as inline SVG (segno; no CDN, no image request), with the
 secret also shown as text; ten one-use recovery codes kept as salted hashes.
 
-Required for admins, caseworkers and managers; for editors when IVR_STAFF_TWO_STEP_EDITORS
-is set. A code is accepted once: the step it belongs to is remembered, so a code seen over
-someone's shoulder cannot be used again.
+Required for admins, caseworkers and managers, and for editors unless IVR_STAFF_TWO_STEP_EDITORS
+is 0 (or off, false, no). A code is accepted once: the step it belongs to is remembered, so a code seen over
+someone's shoulder cannot be used again. "Once" holds under concurrency: the step is taken, and a
+recovery code spent, by one conditional UPDATE each, which only one of any number of requests
+sending the same code at the same instant can make (the database serialises the row).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from .models import RecoveryCode, Staff, utcnow
 
@@ -61,8 +63,8 @@ def _digits(code: str) -> str:
     return re.sub(r"[\s-]", "", code or "")
 
 
-def check_code(staff: Staff, code: str, now: float | None = None) -> bool:
-    """True, and the step remembered, when `code` is a current code not used before."""
+def check_code(session, staff: Staff, code: str, now: float | None = None) -> bool:
+    """True, and the step taken, when `code` is a current code whose step no request has taken yet."""
     code = _digits(code)
     if not staff.totp_secret or not re.fullmatch(r"\d{6}", code):
         return False
@@ -73,9 +75,22 @@ def check_code(staff: Staff, code: str, now: float | None = None) -> bool:
         if staff.totp_last_step is not None and step <= staff.totp_last_step:
             continue
         if hmac.compare_digest(totp.generate_otp(step), code):
-            staff.totp_last_step = step
-            return True
+            return take_step(session, staff, step)
     return False
+
+
+def take_step(session, staff: Staff, step: int) -> bool:
+    """Record `step` as used, unless it (or a later one) already is: True for the one request that did."""
+    taken = session.execute(
+        update(Staff)
+        .where(Staff.id == staff.id, or_(Staff.totp_last_step.is_(None), Staff.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return False
+    staff.totp_last_step = step  # the row says so already; keep the loaded account in step
+    return True
 
 
 def _digest(salt: str, code: str) -> str:
@@ -100,17 +115,25 @@ def make_recovery_codes(session, staff: Staff) -> list[str]:
 
 
 def use_recovery_code(session, staff: Staff, code: str) -> bool:
-    """True, and the code spent, when `code` is one of the account's unused recovery codes."""
+    """True, and the code spent, when `code` is one of the account's unused recovery codes
+    (and no other request spent it first)."""
     raw = _normal_recovery(code)
     if len(raw) != 16:
         return False
-    rows = session.scalars(
-        select(RecoveryCode).where(RecoveryCode.staff_id == staff.id, RecoveryCode.used_at.is_(None))
-    )
-    for row in rows:
-        if hmac.compare_digest(row.digest, _digest(row.salt, raw)):
-            row.used_at = utcnow()
-            return True
+    rows = session.execute(
+        select(RecoveryCode.id, RecoveryCode.salt, RecoveryCode.digest).where(
+            RecoveryCode.staff_id == staff.id, RecoveryCode.used_at.is_(None)
+        )
+    ).all()
+    for row_id, salt, digest in rows:
+        if hmac.compare_digest(digest, _digest(salt, raw)):
+            spent = session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == row_id, RecoveryCode.used_at.is_(None))
+                .values(used_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            return spent.rowcount == 1
     return False
 
 

@@ -52,7 +52,8 @@ def callbacks(env) -> list[dict]:
 
 @pytest.fixture
 def two_instances(pg_database, line_env, tmp_path):
-    env = {**line_env, "IVR_DATABASE_URL": pg_url(*pg_database)}
+    # Written when editors signed in with the password alone (two-step is on for them by default since issue 22).
+    env = {**line_env, "IVR_DATABASE_URL": pg_url(*pg_database), "IVR_STAFF_TWO_STEP_EDITORS": "0"}
     assert ivr(env, "db", "upgrade").returncode == 0
     servers = [LiveServer(env, workers=2, public_url=PUBLIC_URL) for _ in range(2)]
     try:

@@ -147,3 +147,28 @@ def test_days_are_typed_and_shown_as_on_the_calendar_page(app, manager):
     assert "For example, 24/12/2026" in html
     assert "From Wednesday 25 November 2026 to Wednesday 25 November 2026: <strong>10</strong> calls" in html
     assert page(manager, app, **PERIOD) == html  # the same day typed the other way (old links keep working)
+
+
+@pytest.mark.parametrize(
+    "args, field, message",
+    [
+        ({"to": "9999-12-31"}, "to", "Enter a last day from 25/11/2016 to 25/11/2026"),
+        ({"from": "0001-01-01"}, "from", "Enter a first day from 25/11/2016 to 25/11/2026"),
+        ({"from": "0001-01-01", "to": "0001-01-01"}, "to", "Enter a last day from 25/11/2016 to 25/11/2026"),
+        ({"from": "9999-12-31", "to": "9999-12-31"}, "from", "Enter a first day from 25/11/2016 to 25/11/2026"),
+        ({"from": "2026-11-26", "to": "2026-11-26"}, "to", "Enter a last day from 25/11/2016 to 25/11/2026"),
+    ],
+)
+def test_a_day_outside_the_lines_data_is_refused_at_its_field(app, manager, args, field, message):
+    """Extreme dates (0001-01-01, 9999-12-31) once overflowed into a 500 (issue 22 item 4); now the field says why."""
+    query = {"from": "2026-11-25", "to": "2026-11-25", **args}
+    response = manager.get("/admin/reports", query_string=query)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert (
+        f'<p class="govuk-error-message" id="{field}-error"><span class="govuk-visually-hidden">Error:</span> {message}</p>'
+        in html
+    )
+    csv_response = manager.get("/admin/reports.csv", query_string=query)
+    assert csv_response.status_code == 400
+    assert message in csv_response.get_data(as_text=True)

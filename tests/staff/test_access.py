@@ -119,8 +119,8 @@ def test_an_idle_session_expires_and_asks_to_sign_in_again(app, editor):
     assert editor.get("/admin/prompts").status_code == 302
 
 
-def test_the_session_cookie_is_httponly_samesite_and_secure_on_https(editor):
-    cookie = editor.get_cookie("session")
+def test_the_session_cookie_is_httponly_samesite_and_secure_on_https(app, editor):
+    cookie = editor.get_cookie(app.config["SESSION_COOKIE_NAME"])  # "__Host-session" over https (issue 22 item 11)
     assert cookie.http_only and cookie.same_site == "Lax" and cookie.secure  # PUBLIC_URL is https in tests
 
 

@@ -34,9 +34,10 @@ def password_only(client, email, password=PASSWORD):
 
 def test_an_old_session_cookie_does_not_open_the_queue_after_sign_out(app, caseworker):
     assert caseworker.get("/admin/queue").status_code == 200
-    kept = caseworker.get_cookie("session").value
+    name = app.config["SESSION_COOKIE_NAME"]  # "__Host-session" over https (issue 22 item 11)
+    kept = caseworker.get_cookie(name).value
     caseworker.post("/admin/logout", data={"csrf_token": token(caseworker, "/admin/")})
-    caseworker.set_cookie("session", kept, domain="localhost", secure=True)  # the stolen or kept cookie
+    caseworker.set_cookie(name, kept, domain="localhost", secure=True)  # the stolen or kept cookie
     response = caseworker.get("/admin/queue")
     assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
 
