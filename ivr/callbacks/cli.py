@@ -56,7 +56,7 @@ def _store_or_fail(need_key: bool = True):
 
 
 def _status(value: str | None) -> str | None:
-    """'in progress', 'in-progress' and 'in_progress' are one status."""
+    """'could not reach', 'could-not-reach' and 'could_not_reach' are one status."""
     if value is None:
         return None
     status = value.strip().lower().replace(" ", "_").replace("-", "_")
@@ -146,7 +146,7 @@ OPERATOR = click.option("--operator", help="Your name for the audit trail (defau
     is_flag=True,
     help="Print a JSON array (call_sid, number, status, created_at, reference, due, attempts, purpose, assigned_to...).",
 )
-@click.option("--status", "status", help="Only requests with this status: new, in_progress, done, could_not_reach.")
+@click.option("--status", "status", help="Only requests with this status: new, assigned, attempted, done, could_not_reach.")
 @SHOW_NUMBERS
 @OPERATOR
 def list_command(as_json, status, show_numbers, operator):

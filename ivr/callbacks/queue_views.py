@@ -5,7 +5,7 @@ request (one caseworker wins a race; the other is told who has it). A request's 
 safety answers that restrict the call as a warning first, the safe time with the hours the
 caller heard, and the number only after "Show number" (a form, audited: who, when, which
 request), as a `tel:` link, through Relay UK when the caller keyed 18001 or 18002.
-Mark a request in progress, done or could not reach, with a note.
+Its status follows the work (new, assigned, attempted n of max); close it as done or could not reach, with a note.
 
 Built on the callbacks store (`app.extensions["ivr.callbacks"]`, ivr/callbacks/store.py);
 the words are in queue_words.py.
@@ -27,12 +27,12 @@ from .store import Page
 
 bp = staff_blueprint("queue", __name__)
 
+# How a caseworker closes a request (assigned and attempted follow the work itself).
 CHOICES = {
-    "in_progress": "In progress",
     "done": "Done: called back",
     "could_not_reach": "Could not reach",
 }
-LABELS = {"new": "New", **CHOICES}
+LABELS = queue_words.STATUSES
 # ?show= : which requests (the store's view, and open or closed ones).
 SHOWN = {
     "all": ("All waiting", "all", "open"),
@@ -69,11 +69,10 @@ def now():
 
 
 def home_counts() -> str | None:
-    """"n new, n overdue" for the home page, when this person works the queue."""
+    """"n new, n assigned, n attempted, n overdue" for the home page, when this person works the queue."""
     if not (available() and current_user.can("queue")):
         return None
-    counts = callbacks().counts(now())
-    return f"{counts['new']} new, {counts['overdue']} overdue"
+    return queue_words.counted(callbacks().counts(now()))
 
 
 @bp.get("/queue")
@@ -112,6 +111,8 @@ def render_queue(page, shown, purpose, counts=None, errors=None, reference=""):
         purpose_names=queue_words.PURPOSES,
         counts=counts or {},
         labels=LABELS,
+        status_words=status_words,
+        counted=queue_words.counted,
         safe_time=queue_words.safe_time,
         now=now(),
         errors=errors or {},
@@ -178,16 +179,22 @@ def render_request(item, errors=None, form=None, show_number=False):
         safe_time=queue_words.safe_time(item.safe_time),
         warnings=queue_words.restrictions(item.voicemail_ok, item.say_who_is_calling),
         labels=LABELS,
+        status_words=status_words,
         choices=CHOICES,
         errors=errors or {},
         form=form or {},
     )
 
 
+def status_words(item) -> str:
+    """'Attempted (1 of 3)': the request's status in words, with the failed attempts of those allowed."""
+    return queue_words.status_words(item, callbacks().max_attempts)
+
+
 @bp.post("/queue/<reference>")
 @requires("queue")
 def queue_update(reference):
-    """Mark a request in progress, done or could not reach, with a note."""
+    """Close a request as done or could not reach, with a note."""
     if not _REFERENCE.match(reference):
         abort(404)
     store = callbacks()
@@ -203,7 +210,7 @@ def queue_update(reference):
     from .store import StoreError
 
     try:
-        item = store.set_status(reference, status, now(), note)
+        item = store.set_status(reference, status, now(), note, staff=current_user.email)
     except StoreError:
         abort(404)
     audit.record_now("queue.status", f"request {item.reference}: {status}{' with a note' if note else ''}")
@@ -236,7 +243,7 @@ def queue_assign(reference):
 def queue_release(reference):
     """Give back a request assigned to me: nobody's again, for anyone to take."""
     item = _request_or_404(reference)
-    if callbacks().release(item.reference, current_user.email):
+    if callbacks().release(item.reference, current_user.email, now()):
         audit.record_now("queue.release", f"request {item.reference} given back by {current_user.email}")
         flash(f"You gave back request {item.reference}: it is nobody's now.", "success")
     else:

@@ -19,6 +19,14 @@ from flask import current_app
 BANDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening", "any": "Any time"}
 NOT_ANSWERED = "Not answered"
 PURPOSES = {"liaison": "Victim liaison officer", "helpline": "Helpline"}
+STATUSES = {
+    "new": "New",
+    "assigned": "Assigned",
+    "attempted": "Attempted",
+    "done": "Done: called back",
+    "could_not_reach": "Could not reach",
+    "in_progress": "In progress",  # only in the history of requests from before these statuses
+}
 # Ringing a textphone user from a voice phone: Relay UK's prefix, then the whole national number.
 RELAY_PREFIX = "18002"
 _CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|midday|noon|midnight"
@@ -100,3 +108,18 @@ def restrictions(voicemail_ok: bool | None, say_who_is_calling: bool | None) -> 
             "Say their reference number instead, so they know the call is really from us."
         )
     return told
+
+
+def status_words(item, max_attempts: int) -> str:
+    """'Attempted (1 of 3)': failed attempts of those allowed; 'Attempted: spoke to the caller' once answered."""
+    words = STATUSES.get(item.status, item.status)
+    if item.status != "attempted":
+        return words
+    if any(a.outcome == "answered" for a in item.attempts):
+        return f"{words}: spoke to the caller"
+    return f"{words} ({item.failed_attempts} of {max_attempts})"
+
+
+def counted(counts: dict[str, int]) -> str:
+    """'4 new, 1 assigned, 0 attempted, 1 overdue': the queue's open requests by status."""
+    return ", ".join(f"{counts.get(key, 0)} {key}" for key in ("new", "assigned", "attempted", "overdue"))

@@ -475,9 +475,9 @@ def test_the_home_page_says_how_many_are_new_and_overdue(app, caseworker):
     for index in range(3):
         book(app, index)
     book(app, 5, due=dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.UTC))
-    app.extensions["ivr.callbacks"].set_status(book(app, 6).reference, "in_progress", START)
+    app.extensions["ivr.callbacks"].set_status(book(app, 6).reference, "assigned", START)
     page = text(caseworker.get("/admin/"))
-    assert '<strong id="queue-counts">4 new, 1 overdue</strong>' in page
+    assert '<strong id="queue-counts">4 new, 1 assigned, 0 attempted, 1 overdue</strong>' in page
 
 
 def test_the_home_page_has_no_counts_for_an_editor(app, editor):

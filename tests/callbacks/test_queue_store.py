@@ -88,12 +88,12 @@ def test_views_filter_and_sort_by_due(store):
     assert refs(purpose="liaison") == [past, late, undated]
     assert refs(reference=f" {late[:3]} {late[3:]} ") == [late]
     assert refs(reference="000000") == []
-    assert store.counts(now) == {"new": 4, "overdue": 1}
+    assert store.counts(now) == {"new": 3, "assigned": 1, "attempted": 0, "overdue": 1}
     assert store.get(past).overdue(now) and not store.get(late).overdue(now)
     store.set_status(past, "done", now)
     assert refs(view="overdue") == [] and refs(state="closed") == [past]
     assert store.get(past).closed_reason == "done"
-    assert store.counts(now) == {"new": 3, "overdue": 0}
+    assert store.counts(now) == {"new": 2, "assigned": 1, "attempted": 0, "overdue": 0}
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_three_failed_attempts_close_the_request_as_could_not_reach(app, store):
     two, closed2 = store.record_attempt(reference, "b@example.org", "voicemail_left", later[1])
     three, closed3 = store.record_attempt(reference, "a@example.org", "wrong_number", later[2])
     assert (closed1, closed2, closed3) == (False, False, True)
-    assert (one.status, two.status, three.status) == ("new", "new", "could_not_reach")
+    assert (one.status, two.status, three.status) == ("attempted", "attempted", "could_not_reach")
     assert three.closed_reason == "could_not_reach" and three.failed_attempts == 3
     assert [(a.staff, a.outcome, a.at) for a in three.attempts] == [
         ("a@example.org", "no_answer", later[0]),
@@ -149,7 +149,7 @@ def test_an_answered_attempt_does_not_count_and_voicemail_needs_consent(store):
     for outcome in ("no_answer", "answered", "not_safe_to_talk"):
         made, closed = store.record_attempt(reference, "a@example.org", outcome, OPEN)
         assert not closed
-    assert made.status == "new" and made.failed_attempts == 2 and len(made.attempts) == 3
+    assert made.status == "attempted" and made.failed_attempts == 2 and len(made.attempts) == 3
 
 
 def test_purge_removes_attempts_with_their_request(app, store):

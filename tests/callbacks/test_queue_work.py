@@ -1,0 +1,166 @@
+"""The queue as caseworkers work it (issue 24), on SQLite and PostgreSQL: statuses follow the work
+(new, assigned, attempted n of max, done, could not reach) and the home page counts them; old
+"in progress" rows converted by the migration; no stuck requests (an account switched off gives
+its requests back, an admin reassigns any, working another's asks first); closed requests
+read-only; the history says who did what; the words on the request's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from ivr.audit import AuditEvent
+
+from ..helpers.pages import token
+from .conftest import BOTH, MOBILE, fresh_database
+
+START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(params=BOTH)
+def database_url(request, tmp_path):
+    url, drop = fresh_database(request.param, tmp_path)
+    yield url
+    drop()
+
+
+def book(app, index, when="any", voicemail="yes", identify="yes", **extra):
+    safety = {"when": when, "voicemail": voicemail, "identify": identify}
+    booked = START + dt.timedelta(minutes=index)
+    made, _ = app.extensions["ivr.callbacks"].book(
+        f"CA{index:032d}", "en-GB", MOBILE, safety, booked, due_at=booked + dt.timedelta(days=2), **extra
+    )
+    return made
+
+
+def text_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def post(client, path, **data):
+    return client.post(path, data={"csrf_token": token(client, "/admin/queue"), **data})
+
+
+def audited(app, action):
+    with app.extensions["ivr.db"].session() as session:
+        query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        return [(e.actor, e.detail) for e in session.scalars(query)]
+
+
+def status_cell(page: str) -> str:
+    return re.search(r'id="status">([^<]*)<', page).group(1)
+
+
+# --- 1. statuses follow the work (item 4) ---------------------------------------------------------
+def test_statuses_follow_the_work(app, caseworker):
+    store = app.extensions["ivr.callbacks"]
+    first, second, third = (book(app, index).reference for index in range(3))
+    path = f"/admin/queue/{first}"
+    assert store.get(first).status == "new" and status_cell(text_of(caseworker.get(path))) == "New"
+    post(caseworker, f"{path}/assign")
+    assert store.get(first).status == "assigned" and status_cell(text_of(caseworker.get(path))) == "Assigned"
+    post(caseworker, f"{path}/attempts", outcome="no_answer")
+    assert store.get(first).status == "attempted"
+    assert status_cell(text_of(caseworker.get(path))) == "Attempted (1 of 3)"
+    post(caseworker, f"{path}/release")  # given back after a try: still attempted, nobody's
+    assert (store.get(first).status, store.get(first).assigned_to) == ("attempted", None)
+
+    post(caseworker, f"/admin/queue/{second}/assign")
+    post(caseworker, f"/admin/queue/{second}/release")  # given back untried: new again
+    assert store.get(second).status == "new"
+
+    post(caseworker, f"/admin/queue/{third}/attempts", outcome="answered")  # answered, not yet closed
+    assert store.get(third).status == "attempted"
+    assert status_cell(text_of(caseworker.get(f"/admin/queue/{third}"))) == "Attempted: spoke to the caller"
+    post(caseworker, f"/admin/queue/{third}", status="done")
+    assert store.get(third).status == "done"
+    queue = text_of(caseworker.get("/admin/queue"))
+    row = re.search(rf"{first}<span.*?</tr>", queue, re.S).group(0)
+    assert "Attempted (1 of 3)" in row
+
+
+def test_the_home_page_and_the_queue_count_each_open_status(app, caseworker):
+    store = app.extensions["ivr.callbacks"]
+    bookings = [book(app, index).reference for index in range(5)]
+    store.assign(bookings[0], "caseworker@example.org", START)
+    store.assign(bookings[1], "other@example.org", START)
+    store.record_attempt(bookings[2], "caseworker@example.org", "no_answer", START)
+    store.set_status(bookings[3], "done", START)
+    assert store.counts(START) == {"new": 1, "assigned": 2, "attempted": 1, "overdue": 0}
+    home = text_of(caseworker.get("/admin/"))
+    assert '<strong id="queue-counts">1 new, 2 assigned, 1 attempted, 0 overdue</strong>' in home
+    queue = text_of(caseworker.get("/admin/queue"))
+    assert '<p class="govuk-body" id="counts">1 new, 2 assigned, 1 attempted, 0 overdue.' in queue
+
+
+def test_the_cli_json_says_assigned_and_attempted(app, runner, database_url, monkeypatch):
+    from ivr.cli import main
+
+    store = app.extensions["ivr.callbacks"]
+    held, tried = book(app, 1).reference, book(app, 2).reference
+    store.assign(held, "caseworker@example.org", START)
+    store.record_attempt(tried, "caseworker@example.org", "no_answer", START)
+    monkeypatch.setenv("IVR_DATABASE_URL", database_url)
+    monkeypatch.setenv("IVR_DATA_KEY", app.config["IVR_DATA_KEY"])
+    listed = runner.invoke(main, ["callbacks", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert {item["reference"]: item["status"] for item in json.loads(listed.output)} == {
+        held: "assigned",
+        tried: "attempted",
+    }
+    only = runner.invoke(main, ["callbacks", "list", "--json", "--status", "attempted"])
+    assert [item["reference"] for item in json.loads(only.output)] == [tried]
+
+
+def test_the_migration_turns_in_progress_into_what_was_done(database_url):
+    """Rows from before 0014: "in progress" (or "new") held, tried or neither become assigned, attempted or new."""
+    from alembic import command
+
+    from ivr.db import alembic_config, upgrade
+
+    command.upgrade(alembic_config(database_url), "0009_callback_work")
+    engine = create_engine(database_url)
+    rows = {  # reference: (status, assigned_to, tried)
+        "100001": ("in_progress", "casey@example.org", False),
+        "100002": ("in_progress", None, True),
+        "100003": ("in_progress", None, False),
+        "100004": ("new", "casey@example.org", False),
+        "100005": ("new", None, False),
+        "100006": ("done", "casey@example.org", True),
+    }
+    try:
+        with engine.begin() as connection:
+            for number, (reference, (status, holder, tried)) in enumerate(rows.items(), start=1):
+                connection.execute(
+                    text(
+                        "INSERT INTO callback_requests (id, call_sid, reference, language, number_sealed, "
+                        "safety_sealed, status, created_at, status_at, purpose, relay, assigned_to) VALUES "
+                        "(:id, :sid, :reference, 'en-GB', :blob, :blob, :status, :at, :at, 'liaison', false, :holder)"
+                    ),
+                    {"id": number, "sid": f"CA{number}", "reference": reference, "blob": b"x", "status": status,
+                     "at": START, "holder": holder},
+                )
+                if tried:
+                    connection.execute(
+                        text("INSERT INTO callback_attempts (request_id, at, staff, outcome) "
+                             "VALUES (:id, :at, 'casey@example.org', 'no_answer')"),
+                        {"id": number, "at": START},
+                    )
+        upgrade(database_url)
+        with engine.connect() as connection:
+            after = dict(connection.execute(text("SELECT reference, status FROM callback_requests")).all())
+    finally:
+        engine.dispose()
+    assert after == {
+        "100001": "assigned",
+        "100002": "attempted",
+        "100003": "new",
+        "100004": "assigned",
+        "100005": "new",
+        "100006": "done",
+    }
