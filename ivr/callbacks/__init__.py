@@ -80,9 +80,13 @@ def purge_expired(app) -> int:
 def init_pages(app) -> None:
     """The callback queue and request pages (caseworkers), and the queue's line on the staff home page."""
     from ..staff import Tile, register_pages
-    from . import queue_attempts  # noqa: F401  (attempts on a request's page, on the queue blueprint)
+    from . import (
+        queue_attempts,  # noqa: F401  (attempts on a request's page, on the queue blueprint)
+        queue_reassign,  # (reassigning, and an account switched off: on the queue blueprint)
+    )
     from .queue_views import available, bp, home_counts
 
+    app.extensions.setdefault("ivr.staff.account_off_hooks", []).append(queue_reassign.account_off)
     register_pages(
         app,
         bp,

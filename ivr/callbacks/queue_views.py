@@ -186,6 +186,25 @@ def render_request(item, errors=None, form=None, show_number=False):
     )
 
 
+def held_by_another(item) -> bool:
+    """Whether somebody other than me holds this request (and I have not said to go ahead)."""
+    mine = item.assigned_to in (None, current_user.email)
+    return not mine and request.form.get("confirm") != "yes"
+
+
+def ask_first(item, action: str, question: str, fields: dict[str, str]):
+    """"This request is casey@example.org's. Record this attempt anyway?": a page to say yes or go back."""
+    if not item.assigned_to:
+        abort(409)
+    return render_template(
+        "callbacks/queue_confirm.html",
+        item=item,
+        question=f"This request is {item.assigned_to}'s. {question}",
+        action=action,
+        fields=fields,
+    ), 409
+
+
 def status_words(item) -> str:
     """'Attempted (1 of 3)': the request's status in words, with the failed attempts of those allowed."""
     return queue_words.status_words(item, callbacks().max_attempts)
@@ -207,6 +226,10 @@ def queue_update(reference):
         errors["note"] = "The note must be 1000 characters or fewer"
     if errors:
         return render_request(_request_or_404(reference), errors, {"status": status, "note": note}), 400
+    item = _request_or_404(reference)
+    if held_by_another(item):
+        action = url_for("queue.queue_update", reference=item.reference)
+        return ask_first(item, action, "Close it anyway?", {"status": status, "note": note})
     from .store import StoreError
 
     try:

@@ -164,3 +164,100 @@ def test_the_migration_turns_in_progress_into_what_was_done(database_url):
         "100005": "new",
         "100006": "done",
     }
+
+
+# --- 2. no stuck requests (item 3) ---------------------------------------------------------------
+def staff_id(app, email):
+    from ivr.staff.models import Staff
+
+    with app.extensions["ivr.db"].session() as session:
+        return session.scalar(select(Staff.id).where(Staff.email == email))
+
+
+def test_switching_an_account_off_returns_its_open_requests_to_the_queue(app, admin_client, make_staff):
+    store = app.extensions["ivr.callbacks"]
+    casey = make_staff("casey@example.org", "caseworker")
+    held, tried, closed, others = (book(app, index).reference for index in range(4))
+    for reference in (held, tried, closed):
+        store.assign(reference, casey, START)
+    store.assign(others, "sam@example.org", START)
+    store.record_attempt(tried, casey, "no_answer", START)
+    store.set_status(closed, "done", START, staff=casey)
+    answer = admin_client.post(
+        f"/admin/accounts/{staff_id(app, casey)}/active",
+        data={"csrf_token": token(admin_client, "/admin/accounts"), "active": "0"},
+        follow_redirects=True,
+    )
+    page = text_of(answer)
+    assert "casey@example.org can no longer sign in." in page
+    assert f"2 callback requests casey@example.org held are back in the queue: {held}, {tried}." in page
+    assert [(store.get(r).assigned_to, store.get(r).status) for r in (held, tried, closed, others)] == [
+        (None, "new"),
+        (None, "attempted"),
+        (casey, "done"),  # closed: left as it was
+        ("sam@example.org", "assigned"),
+    ]
+    last = store.get(held).history[-1]
+    assert (last.by, last.detail) == (
+        "admin@example.org",
+        "returned to the queue: casey@example.org's account was switched off",
+    )
+    assert audited(app, "queue.returned") == [
+        ("admin@example.org", f"2 request(s) held by casey@example.org returned to the queue: {held}, {tried}")
+    ]
+
+
+def test_an_admin_reassigns_any_request_and_a_caseworker_cannot(app, admin_client, make_staff):
+    store = app.extensions["ivr.callbacks"]
+    make_staff("casey@example.org", "caseworker")
+    make_staff("sam@example.org", "caseworker")
+    make_staff("eddie@example.org", "editor")
+    reference = book(app, 1).reference
+    store.assign(reference, "casey@example.org", START)
+    path = f"/admin/queue/{reference}"
+    page = text_of(admin_client.get(path))
+    options = re.findall(r'<option value="([^"]*)"', page[page.index('id="reassign-to"') :])
+    assert options == ["", "admin@example.org", "sam@example.org"]  # who can work the queue, not the holder
+    assert post(admin_client, f"{path}/reassign", to="sam@example.org").status_code == 303
+    moved = store.get(reference)
+    assert (moved.assigned_to, moved.status) == ("sam@example.org", "assigned")
+    assert (moved.history[-1].by, moved.history[-1].detail) == (
+        "admin@example.org",
+        "reassigned to sam@example.org (was casey@example.org)",
+    )
+    post(admin_client, f"{path}/reassign", to="")
+    assert (store.get(reference).assigned_to, store.get(reference).status) == (None, "new")
+    refused = post(admin_client, f"{path}/reassign", to="eddie@example.org")
+    assert refused.status_code == 400 and "Choose someone who works the callback queue" in text_of(refused)
+    assert audited(app, "queue.reassign") == [
+        ("admin@example.org", f"request {reference} reassigned to sam@example.org (was casey@example.org)"),
+        ("admin@example.org", f"request {reference} returned to the queue (was sam@example.org)"),
+    ]
+
+
+def test_a_caseworker_cannot_reassign(app, caseworker):
+    reference = book(app, 1).reference
+    app.extensions["ivr.callbacks"].assign(reference, "casey@example.org", START)
+    assert 'id="reassign-to"' not in text_of(caseworker.get(f"/admin/queue/{reference}"))
+    assert post(caseworker, f"/admin/queue/{reference}/reassign", to="caseworker@example.org").status_code == 403
+    assert app.extensions["ivr.callbacks"].get(reference).assigned_to == "casey@example.org"
+
+
+def test_working_a_request_somebody_else_holds_asks_first(app, caseworker):
+    store = app.extensions["ivr.callbacks"]
+    reference = book(app, 1).reference
+    store.assign(reference, "casey@example.org", START)
+    path = f"/admin/queue/{reference}"
+    asked = post(caseworker, f"{path}/attempts", outcome="no_answer")
+    page = text_of(asked)
+    assert asked.status_code == 409 and "This request is casey@example.org's. Record this attempt anyway?" in page
+    assert store.get(reference).attempts == ()
+    assert 'name="outcome" value="no_answer"' in page and 'name="confirm" value="yes"' in page
+    assert post(caseworker, f"{path}/attempts", outcome="no_answer", confirm="yes").status_code == 302
+    assert [(a.staff, a.outcome) for a in store.get(reference).attempts] == [("caseworker@example.org", "no_answer")]
+    closing = post(caseworker, path, status="done", note="spoke")
+    assert closing.status_code == 409
+    assert "This request is casey@example.org's. Close it anyway?" in text_of(closing)
+    assert store.get(reference).status == "attempted"
+    assert post(caseworker, path, status="done", note="spoke", confirm="yes").status_code == 302
+    assert store.get(reference).status == "done"
