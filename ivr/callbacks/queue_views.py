@@ -151,6 +151,9 @@ def queue_request(reference):
 def queue_number(reference):
     """Show the number to ring (a form, so that every showing is a deliberate act, audited)."""
     item = _request_or_404(reference)
+    if not item.is_open:
+        flash(f"Request {item.reference} is closed, so its number is no longer shown.", "error")
+        return redirect(url_for("queue.queue_request", reference=item.reference), 303)
     return render_request(item, show_number=True)
 
 
@@ -176,6 +179,9 @@ def render_request(item, errors=None, form=None, show_number=False):
         number=queue_words.number_to_ring(item.number, item.relay) if show_number else None,
         purpose_names=queue_words.PURPOSES,
         now=now(),
+        heading=queue_words.heading(item),
+        listening=queue_words.listening(item.asked_at),
+        history=queue_words.history(item),
         safe_time=queue_words.safe_time(item.safe_time),
         warnings=queue_words.restrictions(item.voicemail_ok, item.say_who_is_calling),
         labels=LABELS,
@@ -227,6 +233,8 @@ def queue_update(reference):
     if errors:
         return render_request(_request_or_404(reference), errors, {"status": status, "note": note}), 400
     item = _request_or_404(reference)
+    if not item.is_open:
+        return render_request(item, {"status": f"Request {item.reference} is closed already: it cannot be changed"}), 409
     if held_by_another(item):
         action = url_for("queue.queue_update", reference=item.reference)
         return ask_first(item, action, "Close it anyway?", {"status": status, "note": note})

@@ -123,3 +123,52 @@ def status_words(item, max_attempts: int) -> str:
 def counted(counts: dict[str, int]) -> str:
     """'4 new, 1 assigned, 0 attempted, 1 overdue': the queue's open requests by status."""
     return ", ".join(f"{counts.get(key, 0)} {key}" for key in ("new", "assigned", "attempted", "overdue"))
+
+
+# The request's heading says its language in English words (the language list says "Cymraeg").
+LANGUAGES = {"en-GB": "English", "cy-GB": "Welsh"}
+NOT_KEPT = "Not recorded (booked before this was kept)"
+
+
+def listening(asked_at: str | None) -> str:
+    """'Protection guidance': what the caller was listening to when they asked for the callback, by
+    the guidance (or else the menu) that offers the callback node they booked from."""
+    if not asked_at:
+        return NOT_KEPT
+    from ..flow import model
+    from ..staff.words import place_name
+
+    flow = current_app.extensions["ivr.line"]().flow
+    menus = [n for n in flow.nodes.values() if isinstance(n, model.Menu) and any(c.goto == asked_at for c in n.choices)]
+    before = [n for n in flow.nodes.values() if isinstance(n, model.Guidance) and n.next in {m.id for m in menus}]
+    places = [place_name(n) for n in before] or [place_name(n) for n in menus]
+    if not places:  # a booking reached by saying "call me back" on a menu with no callback of its own
+        return "A menu: they asked by saying “call me back”"
+    # One topic's parts ("Protection guidance", "Protection officer guidance") say the topic's first.
+    return places[0] if len({p.split()[0] for p in places}) == 1 else " or ".join(places)
+
+
+def heading(item) -> str:
+    """'Callback request 561486: protection guidance, Welsh, evening'."""
+    about = listening(item.asked_at) if item.asked_at else PURPOSES.get(item.purpose, item.purpose)
+    parts = [about[0].lower() + about[1:], LANGUAGES.get(item.language, item.language)]
+    if item.safe_time in BANDS:
+        parts.append(BANDS[item.safe_time].lower())
+    return f"Callback request {item.reference}: {', '.join(parts)}"
+
+
+def history(item) -> list[tuple]:
+    """(when, what happened and who did it) for each event: 'Done: called back, by casey@example.org'."""
+    lines = []
+    for index, change in enumerate(item.history):
+        if index == 0 and change.status == "new" and not change.by:
+            words = "Asked for by the caller, on the line"
+        else:
+            words = change.detail or STATUSES.get(change.status, change.status)
+            words = words[0].upper() + words[1:]
+            if change.by:
+                words += f", by {change.by}"
+        if change.note:
+            words += f". Note: {change.note}"
+        lines.append((change.at, words))
+    return lines

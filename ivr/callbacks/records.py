@@ -64,6 +64,7 @@ class Callback:
     assigned_at: dt.datetime | None = None
     closed_reason: str | None = None
     attempts: tuple[Attempt, ...] = ()
+    asked_at: str | None = None  # the callback node of the call tree the caller booked from
 
     @property
     def is_open(self) -> bool:

@@ -348,6 +348,7 @@ class CallbackStore(QueueWork):
             assigned_at=utc(row.assigned_at) if row.assigned_at else None,
             closed_reason=row.closed_reason,
             attempts=tuple(Attempt(utc(a.at), a.staff, a.outcome) for a in row.attempts),
+            asked_at=safety.get("asked_at"),
         )
 
 

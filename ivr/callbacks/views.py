@@ -136,7 +136,7 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
             call_sid,
             state.language,
             answers.number,
-            answers.safety,
+            {**answers.safety, "asked_at": node_id},  # sealed: where they asked can say what they suffered
             now,
             caller,
             due_at=due(booking.flow, now),

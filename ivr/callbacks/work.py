@@ -19,6 +19,7 @@ from .models import (
     FAILED_OUTCOMES,
     NEW,
     OPEN_STATUSES,
+    OUTCOME_LABELS,
     OUTCOMES,
     STATUSES,
     VOICEMAIL_LEFT,
@@ -143,6 +144,10 @@ class QueueWork:
             row.attempts.append(CallbackAttempt(at=utc(now), staff=staff, outcome=outcome))
             failed = sum(1 for a in row.attempts if a.outcome in FAILED_OUTCOMES)
             closed = outcome in FAILED_OUTCOMES and failed >= self.max_attempts
+            said = f"attempt {len(row.attempts)}: {OUTCOME_LABELS[outcome]}"
+            row.events.append(
+                CallbackEvent(status=ATTEMPTED, at=now, staff=staff, detail=said)
+            )
             if closed:
                 row.status = COULD_NOT_REACH
                 row.status_at = now

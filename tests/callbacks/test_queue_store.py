@@ -134,7 +134,7 @@ def test_three_failed_attempts_close_the_request_as_could_not_reach(app, store):
         ("b@example.org", "voicemail_left", later[1]),
         ("a@example.org", "wrong_number", later[2]),
     ]
-    assert [c.status for c in three.history] == ["new", "could_not_reach"]
+    assert [c.status for c in three.history] == ["new", "attempted", "attempted", "attempted", "could_not_reach"]
     with pytest.raises(StoreError, match="closed"):
         store.record_attempt(reference, "a@example.org", "answered", later[2])
     assert rows(app, CallbackAttempt) == 3

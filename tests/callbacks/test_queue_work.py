@@ -53,7 +53,7 @@ def audited(app, action):
 
 
 def status_cell(page: str) -> str:
-    return re.search(r'id="status">([^<]*)<', page).group(1)
+    return re.search(r'id="state">([^<]*)<', page).group(1)
 
 
 # --- 1. statuses follow the work (item 4) ---------------------------------------------------------
@@ -261,3 +261,83 @@ def test_working_a_request_somebody_else_holds_asks_first(app, caseworker):
     assert store.get(reference).status == "attempted"
     assert post(caseworker, path, status="done", note="spoke", confirm="yes").status_code == 302
     assert store.get(reference).status == "done"
+
+
+# --- 3. closed requests read-only (5), who did what (6), the words (9), safe to talk first (10) ----
+def test_a_closed_request_is_read_only_says_when_and_by_whom_and_shows_no_number(app, caseworker):
+    store = app.extensions["ivr.callbacks"]
+    reference = book(app, 1, voicemail="no", identify="no").reference
+    path = f"/admin/queue/{reference}"
+    post(caseworker, f"{path}/assign")
+    post(caseworker, path, status="done", note="spoke to them")
+    page = text_of(caseworker.get(path))
+    plain = re.sub(r"<[^>]+>", "", page)
+    assert "Closed on 25 November 2026 at 11:00 UK time by caseworker@example.org: Done: called back." in plain
+    for gone in ("Warning: before you ring", "Show number", "Give back", "Assign to me", "Record attempt",
+                 "What happened when you rang?", "Close this request", 'name="status"'):
+        assert gone not in page, gone
+    shown = post(caseworker, f"{path}/number")
+    assert shown.status_code == 303 and "7911" not in text_of(caseworker.get(path))
+    assert f"request {reference}: number shown" not in [d for _, d in audited(app, "queue.number")]
+    again = post(caseworker, path, status="could_not_reach")
+    assert again.status_code == 409 and store.get(reference).status == "done"
+
+
+def test_the_history_says_who_did_each_thing(app, caseworker, make_staff):
+    store = app.extensions["ivr.callbacks"]
+    reference = book(app, 1).reference
+    path = f"/admin/queue/{reference}"
+    post(caseworker, f"{path}/assign")
+    post(caseworker, f"{path}/attempts", outcome="no_answer")
+    post(caseworker, path, status="done", note="rang back")
+    page = text_of(caseworker.get(path))
+    history = page[page.index("What has happened") :]
+    lines = [re.sub(r"<[^>]+>", "", line).strip() for line in re.findall(r"<li>(.*?)</li>", history, re.S)]
+    assert lines == [
+        "25 November 2026 at 09:01 UK time: Asked for by the caller, on the line",
+        "25 November 2026 at 11:00 UK time: Assigned to caseworker@example.org, by caseworker@example.org",
+        "25 November 2026 at 11:00 UK time: Attempt 1: no answer, by caseworker@example.org",
+        "25 November 2026 at 11:00 UK time: Done: called back, by caseworker@example.org. Note: rang back",
+    ]
+    assert store.get(reference).closed.by == "caseworker@example.org"
+
+
+def test_the_heading_names_the_request_in_words_and_buttons_have_no_stray_spaces(app, caseworker):
+    made, _ = app.extensions["ivr.callbacks"].book(
+        "CA" + "7" * 32, "cy-GB", MOBILE, {"when": "evening", "voicemail": "no", "identify": "no",
+                                           "asked_at": "protection_callback"}, START,
+    )
+    page = text_of(caseworker.get(f"/admin/queue/{made.reference}"))
+    assert f'<h1 class="govuk-heading-l">Callback request {made.reference}: protection guidance, Welsh, evening</h1>' in page
+    assert page.count("What happened") == 1  # one heading for what happened when you rang
+    for name in re.findall(r"<button[^>]*>(.*?)</button>", page, re.S):
+        spoken = re.sub(r"<[^>]+>", "", name)
+        assert spoken == " ".join(spoken.split()), repr(spoken)
+    assert "Assign to me<span class=\"govuk-visually-hidden\">: request " in page
+    assert "Show number<span class=\"govuk-visually-hidden\">: request " in page
+
+
+def test_every_request_says_check_it_is_safe_to_talk_first_and_what_the_caller_was_listening_to(app, caseworker):
+    store = app.extensions["ivr.callbacks"]
+    safe = book(app, 1, voicemail="yes", identify="yes", ).reference  # nothing restricted
+    asked, _ = store.book("CA" + "8" * 32, "en-GB", MOBILE, {"when": "morning", "voicemail": "yes",
+                          "identify": "yes", "asked_at": "protection_callback"}, START)
+    for reference in (safe, asked.reference):
+        page = text_of(caseworker.get(f"/admin/queue/{reference}"))
+        main = page[page.index("<main") :]
+        first = main.index("Check it is safe to talk before you say who you are")
+        assert first < main.index("Number to ring")
+    page = text_of(caseworker.get(f"/admin/queue/{asked.reference}"))
+    assert re.search(r'id="listening">Protection guidance<', page)
+    old = text_of(caseworker.get(f"/admin/queue/{safe}"))
+    assert re.search(r'id="listening">Not recorded \(booked before this was kept\)<', old)
+
+
+def test_a_booking_on_the_line_keeps_where_the_caller_asked(app, store, mobile_caller):
+    from .test_journey import to_booking
+
+    to_booking(mobile_caller)
+    for key in "1111":
+        mobile_caller.press(key)
+    [made] = store.list()
+    assert made.asked_at == "protection_callback"
