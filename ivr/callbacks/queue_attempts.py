@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..staff.access import requires
+from . import queue_words
 from .models import ANSWERED, FAILED_OUTCOMES, OUTCOMES, VOICEMAIL_LEFT
 from .queue_views import bp
 
@@ -46,6 +47,7 @@ def _attempt_words():
         "attempt_failed": FAILED_OUTCOMES,
         "attempts_allowed": lambda: current_app.extensions["ivr.callbacks"].max_attempts,
         "attempt_errors": lambda: g.get("attempt_errors", {}),
+        "attempt_outside": queue_words.outside_safe_time,
     }
 
 

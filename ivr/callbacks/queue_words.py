@@ -10,11 +10,12 @@ reaches this page too: the hours are never typed twice.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import phonenumbers
 from flask import current_app
+
+from . import windows
 
 BANDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening", "any": "Any time"}
 NOT_ANSWERED = "Not answered"
@@ -29,8 +30,7 @@ STATUSES = {
 }
 # Ringing a textphone user from a voice phone: Relay UK's prefix, then the whole national number.
 RELAY_PREFIX = "18002"
-_CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|midday|noon|midnight"
-_HOURS = re.compile(rf"\b({_CLOCK})\s+(?:to|until|and|-|–)\s+({_CLOCK})\b", re.IGNORECASE)
+_HOURS = windows.HOURS
 
 
 @dataclass(frozen=True)
@@ -172,3 +172,17 @@ def history(item) -> list[tuple]:
             words += f". Note: {change.note}"
         lines.append((change.at, words))
     return lines
+
+
+def outside_safe_time(item, at) -> str:
+    """"outside the caller's safe time: Evening, 5pm to 8pm" for an attempt made outside it, else ''."""
+    from zoneinfo import ZoneInfo
+
+    from ..flow.hours import helpline_hours
+
+    flow = current_app.extensions["ivr.line"]().flow
+    line = helpline_hours(flow)
+    zone = ZoneInfo(line.timezone) if line else ZoneInfo("Europe/London")
+    if windows.outside(windows.window(flow, item.safe_time), at, zone):
+        return f"outside the caller's safe time: {safe_time(item.safe_time)}"
+    return ""

@@ -341,3 +341,44 @@ def test_a_booking_on_the_line_keeps_where_the_caller_asked(app, store, mobile_c
         mobile_caller.press(key)
     [made] = store.list()
     assert made.asked_at == "protection_callback"
+
+
+# --- 4. due times in the caller's window (item 2) ------------------------------------------------
+WHEN_KEYS = {"morning": "1", "afternoon": "2", "evening": "3", "any": "4"}
+
+
+@pytest.mark.parametrize(
+    "when, due",
+    [
+        ("morning", dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)),  # Friday, by midday (London is UTC in November)
+        ("afternoon", dt.datetime(2026, 11, 27, 17, 0, tzinfo=dt.UTC)),
+        ("evening", dt.datetime(2026, 11, 27, 20, 0, tzinfo=dt.UTC)),  # "Evening, 5pm to 8pm": by 8pm, not 5pm
+        ("any", dt.datetime(2026, 11, 27, 17, 0, tzinfo=dt.UTC)),  # the working day's close
+    ],
+)
+def test_a_booking_is_due_by_the_end_of_the_callers_window_on_a_working_day(store, mobile_caller, when, due):
+    from .test_journey import to_booking
+
+    to_booking(mobile_caller)  # Wednesday 25 November 2026, 11:00: due two working days later
+    for key in ("1", WHEN_KEYS[when], "1", "1"):
+        mobile_caller.press(key)
+    [made] = store.list()
+    assert (made.safe_time, made.due_at) == (when, due)
+
+
+def test_the_queue_sorts_by_the_window_and_attempts_outside_it_say_so(app, caseworker, clock):
+    store = app.extensions["ivr.callbacks"]
+    friday = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
+    evening, _ = store.book("CA" + "1" * 32, "en-GB", MOBILE, {"when": "evening", "voicemail": "yes", "identify": "yes"},
+                           START, due_at=friday.replace(hour=20))
+    morning, _ = store.book("CA" + "2" * 32, "en-GB", MOBILE, {"when": "morning", "voicemail": "yes", "identify": "yes"},
+                           START + dt.timedelta(minutes=5), due_at=friday.replace(hour=12))
+    queue = text_of(caseworker.get("/admin/queue"))
+    assert queue.index(morning.reference) < queue.index(evening.reference)
+    clock.now = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)  # Thursday morning: not the evening
+    post(caseworker, f"/admin/queue/{evening.reference}/attempts", outcome="no_answer")
+    clock.now = dt.datetime(2026, 11, 26, 18, 30, tzinfo=dt.UTC)
+    post(caseworker, f"/admin/queue/{evening.reference}/attempts", outcome="no_answer")
+    page = re.sub(r"<[^>]+>", "", text_of(caseworker.get(f"/admin/queue/{evening.reference}")))
+    assert "26 November 2026 at 10:00 UK time (outside the caller's safe time: Evening, 5pm to 8pm)" in page
+    assert "26 November 2026 at 18:30 UK time (outside" not in page
