@@ -181,6 +181,7 @@ def render_request(item, errors=None, form=None, show_number=False):
         now=now(),
         heading=queue_words.heading(item),
         listening=queue_words.listening(item.asked_at),
+        consent=queue_words.consent(item),
         history=queue_words.history(item),
         safe_time=queue_words.safe_time(item.safe_time),
         warnings=queue_words.restrictions(item.voicemail_ok, item.say_who_is_calling),

@@ -186,3 +186,21 @@ def outside_safe_time(item, at) -> str:
     if windows.outside(windows.window(flow, item.safe_time), at, zone):
         return f"outside the caller's safe time: {safe_time(item.safe_time)}"
     return ""
+
+
+def consent(item) -> str:
+    """What the caller chose about saying who is calling, in the words they heard for this purpose:
+    'Yes: they chose “If it is safe to say we are from the victims' helpline”'."""
+    if item.say_who_is_calling is None:
+        return NOT_ANSWERED
+    if item.say_who_is_calling:
+        prompt = "callback.helpline.identify.yes" if item.purpose == "helpline" else "callback.identify.yes"
+    else:
+        prompt = "callback.identify.no"
+    flow = current_app.extensions["ivr.line"]().flow
+    try:
+        words = flow.prompts.text(prompt, flow.settings.default_language)
+    except KeyError:
+        words = None
+    answer = "Yes" if item.say_who_is_calling else "No"
+    return f"{answer}: they chose “{words}”" if words else answer

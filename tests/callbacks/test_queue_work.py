@@ -382,3 +382,51 @@ def test_the_queue_sorts_by_the_window_and_attempts_outside_it_say_so(app, casew
     page = re.sub(r"<[^>]+>", "", text_of(caseworker.get(f"/admin/queue/{evening.reference}")))
     assert "26 November 2026 at 10:00 UK time (outside the caller's safe time: Evening, 5pm to 8pm)" in page
     assert "26 November 2026 at 18:30 UK time (outside" not in page
+
+
+# --- 5. each purpose asks in the name of who will call (item 1) ---------------------------------
+def test_the_helplines_callback_asks_in_the_helplines_name_and_the_request_shows_that_consent(
+    app, clock, mobile_caller, store, caseworker
+):
+    from tests.conftest import CLOSED
+
+    clock.now = CLOSED  # the helpline is closed: it offers its own callback
+    mobile_caller.to_main_menu("1")
+    mobile_caller.press("0")
+    mobile_caller.press("1")
+    mobile_caller.follow()
+    when = mobile_caller.press("1")  # that number
+    assert "When is it safe for the victims' helpline to call you?" in when.text and "officer" not in when.text
+    identify = mobile_caller.press("4") and mobile_caller.press("1")
+    assert "If it is safe to say we are from the victims' helpline, press 1" in identify.text
+    assert "Probation" not in identify.text and "officer" not in identify.text
+    mobile_caller.press("1")
+    [made] = store.list()
+    assert (made.purpose, made.say_who_is_calling) == ("helpline", True)
+    page = text_of(caseworker.get(f"/admin/queue/{made.reference}"))
+    row = 'Safe to say who is calling</dt><dd class="govuk-summary-list__value">Yes: they chose '
+    assert row + "“If it is safe to say we are from the victims' helpline”<" in page
+
+
+def test_the_liaison_officers_callback_asks_in_the_probation_services_name(mobile_caller, store, caseworker):
+    from .test_journey import to_booking
+
+    to_booking(mobile_caller)
+    when = mobile_caller.press("1")
+    assert "When is it safe for the officer to call you?" in when.text
+    identify = mobile_caller.press("4") and mobile_caller.press("1")
+    assert "If it is safe to say we are from the Probation Service, press 1" in identify.text
+    assert "helpline" not in identify.text
+    mobile_caller.press("1")
+    [made] = store.list()
+    page = text_of(caseworker.get(f"/admin/queue/{made.reference}"))
+    row = 'Safe to say who is calling</dt><dd class="govuk-summary-list__value">Yes: they chose '
+    assert row + "“If it is safe to say we are from the Probation Service”<" in page
+
+
+def test_the_words_of_both_purposes_pass_ivr_check(runner):
+    from ivr.cli import main
+    from tests.conftest import ROOT
+
+    checked = runner.invoke(main, ["check", str(ROOT / "flows.yaml")])
+    assert checked.exit_code == 0, checked.output
