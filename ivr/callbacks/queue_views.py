@@ -182,6 +182,7 @@ def render_request(item, errors=None, form=None, show_number=False):
         heading=queue_words.heading(item),
         listening=queue_words.listening(item.asked_at),
         consent=queue_words.consent(item),
+        same_number=callbacks().same_number(item.reference),
         history=queue_words.history(item),
         safe_time=queue_words.safe_time(item.safe_time),
         warnings=queue_words.restrictions(item.voicemail_ok, item.say_who_is_calling),

@@ -174,6 +174,22 @@ class CallbackStore(QueueWork):
         with self.db.session() as session:
             return [self._open(row) for row in session.scalars(query)]
 
+    def same_number(self, reference: str) -> list[str]:
+        """The other requests from this request's number (by its keyed digest, never the number), oldest first."""
+        with self.db.session() as session:
+            digest = session.scalar(
+                select(CallbackRequest.caller_digest).where(CallbackRequest.reference == reference.strip())
+            )
+            if digest is None:
+                return []
+            return list(
+                session.scalars(
+                    select(CallbackRequest.reference)
+                    .where(CallbackRequest.caller_digest == digest, CallbackRequest.reference != reference.strip())
+                    .order_by(CallbackRequest.created_at, CallbackRequest.id)
+                )
+            )
+
     # --- the queue -----------------------------------------------------------------------
     def page(
         self,

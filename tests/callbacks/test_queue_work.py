@@ -430,3 +430,18 @@ def test_the_words_of_both_purposes_pass_ivr_check(runner):
 
     checked = runner.invoke(main, ["check", str(ROOT / "flows.yaml")])
     assert checked.exit_code == 0, checked.output
+
+
+# --- 6. two requests from one number (item 7) ----------------------------------------------------
+def test_two_requests_from_one_number_are_marked_on_each_other(app, caseworker):
+    store = app.extensions["ivr.callbacks"]
+    safety = {"when": "any", "voicemail": "yes", "identify": "yes"}
+    first, _ = store.book("CA" + "a" * 32, "en-GB", MOBILE, safety, START)
+    second, _ = store.book("CA" + "c" * 32, "en-GB", MOBILE, safety, START + dt.timedelta(hours=1))
+    other, _ = store.book("CA" + "e" * 32, "en-GB", "+447911654321", safety, START)
+    assert store.same_number(first.reference) == [second.reference]
+    assert store.same_number(other.reference) == []
+    page = text_of(caseworker.get(f"/admin/queue/{first.reference}"))
+    assert f"Another request from this number: {second.reference}" in re.sub(r"<[^>]+>", "", page)
+    assert f'href="/admin/queue/{second.reference}"' in page
+    assert "Another request from this number" not in text_of(caseworker.get(f"/admin/queue/{other.reference}"))
