@@ -87,6 +87,9 @@ def init_pages(app) -> None:
     from .queue_views import available, bp, home_counts
 
     app.extensions.setdefault("ivr.staff.account_off_hooks", []).append(queue_reassign.account_off)
+    from .closures import closure_added
+
+    app.extensions.setdefault("ivr.calendar.closure_hooks", []).append(closure_added)
     register_pages(
         app,
         bp,

@@ -115,6 +115,27 @@ class QueueWork:
                 )
             return [row.reference for row in rows]
 
+    def dated_open(self) -> list[Callback]:
+        """Every open request with a due time, soonest due first (for moving due times)."""
+        query = (
+            self._query()
+            .where(CallbackRequest.status.in_(OPEN_STATUSES), CallbackRequest.due_at.is_not(None))
+            .order_by(CallbackRequest.due_at, CallbackRequest.id)
+        )
+        with self.db.session() as session:
+            return [self._open(row) for row in session.scalars(query)]
+
+    def move_due(self, reference: str, due_at: dt.datetime, by: str, now: dt.datetime, why: str) -> None:
+        """A new due time for an open request, with why in its history."""
+        with self.db.session() as session:
+            session.execute(
+                update(CallbackRequest)
+                .where(CallbackRequest.reference == reference.strip(), CallbackRequest.status.in_(OPEN_STATUSES))
+                .values(due_at=utc(due_at))
+                .execution_options(synchronize_session=False)
+            )
+            self._note(session, reference, now, by, why)
+
     def _note(self, session, reference: str, now: dt.datetime, staff: str | None, detail: str) -> None:
         """An event in the request's history (in this transaction), with its status as it is now."""
         row = session.execute(

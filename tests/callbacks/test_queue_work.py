@@ -445,3 +445,35 @@ def test_two_requests_from_one_number_are_marked_on_each_other(app, caseworker):
     assert f"Another request from this number: {second.reference}" in re.sub(r"<[^>]+>", "", page)
     assert f'href="/admin/queue/{second.reference}"' in page
     assert "Another request from this number" not in text_of(caseworker.get(f"/admin/queue/{other.reference}"))
+
+
+# --- 7. a closure added after booking moves the due date (item 8) ---------------------------------
+def test_a_closure_added_after_booking_moves_the_due_dates_it_falls_on(app, admin_client):
+    from ivr.callbacks.views import due
+
+    store = app.extensions["ivr.callbacks"]
+    flow = app.extensions["ivr.line"]().flow
+    booked = dt.datetime(2026, 11, 25, 11, 0, tzinfo=dt.UTC)  # Wednesday: due Friday
+    safety = {"when": "evening", "voicemail": "yes", "identify": "yes"}
+    moving, _ = store.book("CA" + "1" * 32, "en-GB", MOBILE, safety, booked, due_at=due(flow, booked, "evening"))
+    later = booked + dt.timedelta(days=7)  # booked the next Wednesday: Thursday is not in its span
+    staying, _ = store.book("CA" + "2" * 32, "en-GB", MOBILE, safety, later, due_at=due(flow, later, "evening"))
+    assert moving.due_at == dt.datetime(2026, 11, 27, 20, 0, tzinfo=dt.UTC)
+    answer = admin_client.post(
+        "/admin/calendar",
+        data={"csrf_token": token(admin_client, "/admin/calendar"), "action": "close",
+              "close_date": "26/11/2026", "close_note": "Office flooded"},
+        follow_redirects=True,
+    )
+    assert f"1 open callback request is due later because of it: {moving.reference}." in text_of(answer)
+    moved = store.get(moving.reference)
+    assert moved.due_at == dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.UTC)  # Thu closed: Fri, Mon
+    assert moved.history[-1].by == "admin@example.org"
+    assert moved.history[-1].detail == (
+        "due moved from Friday 27 November 2026, by 20:00 to Monday 30 November 2026, by 20:00: "
+        "the line is closed on Thursday 26 November 2026 (Office flooded)"
+    )
+    assert store.get(staying.reference).due_at == staying.due_at
+    assert audited(app, "queue.due_moved") == [
+        ("admin@example.org", f"request {moving.reference}: due moved by the closure on Thursday 26 November 2026")
+    ]
