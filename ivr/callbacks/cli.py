@@ -249,7 +249,9 @@ def done_command(reference, note):
 
 @callbacks.command("purge")
 def purge_command():
-    """Remove requests older than IVR_RETENTION_DAYS (default 90) and stale drafts."""
+    """Remove requests past their retention (IVR_RETENTION_DAYS from booking, default 90; closed with no
+    contact made or could not reach: IVR_RETENTION_NO_CONTACT_DAYS or IVR_RETENTION_COULD_NOT_REACH_DAYS
+    after closing) and stale drafts."""
     store = _store_or_fail(need_key=False)
     removed = _run(lambda: store.purge(dt.datetime.now(dt.UTC)))
     click.echo(f"purged {removed} callback request(s) older than {store.retention.days} days")

@@ -24,10 +24,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import audit
 from ..db import Database
 from .crypto import DataKey, InvalidToken
 from .models import (
+    ANSWERED,
     CLOSED_STATUSES,
+    COULD_NOT_REACH,
+    DONE,
     LIAISON,
     NEW,
     OPEN_STATUSES,
@@ -47,6 +51,11 @@ log = logging.getLogger(__name__)
 # too few to flood the queue (IVR_BOOKINGS_PER_NUMBER_PER_DAY).
 DEFAULT_PER_NUMBER_PER_DAY = 3
 DEFAULT_RETENTION_DAYS = 90
+# Closed requests keep the timers victims' services use: no contact made, 6 weeks after closing
+# (IVR_RETENTION_NO_CONTACT_DAYS); could not reach, 6 months (IVR_RETENTION_COULD_NOT_REACH_DAYS),
+# in case the caller rings again about it.
+DEFAULT_NO_CONTACT_DAYS = 42
+DEFAULT_UNREACHED_DAYS = 183
 # A draft older than the longest call Twilio allows (4 hours) belongs to no live call.
 DRAFT_MAX_AGE = dt.timedelta(hours=4)
 REFERENCE_DIGITS = 6
@@ -67,8 +76,12 @@ class CallbackStore(QueueWork):
         retention_days: int = DEFAULT_RETENTION_DAYS,
         per_number_per_day: int = DEFAULT_PER_NUMBER_PER_DAY,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        no_contact_days: int = DEFAULT_NO_CONTACT_DAYS,
+        unreached_days: int = DEFAULT_UNREACHED_DAYS,
     ):
         self.max_attempts = max_attempts
+        self.no_contact_retention = dt.timedelta(days=no_contact_days)
+        self.unreached_retention = dt.timedelta(days=unreached_days)
         self.db = db
         self.key = key
         self.retention = dt.timedelta(days=retention_days)
@@ -277,17 +290,50 @@ class CallbackStore(QueueWork):
         return {**{status: by_status.get(status, 0) for status in OPEN_STATUSES}, "overdue": overdue}
 
     def purge(self, now: dt.datetime) -> int:
-        """Remove requests older than the retention period, and drafts of calls long over."""
-        cutoff = now - self.retention
+        """Remove requests past their kind's retention, and drafts of calls long over; the audit trail
+        says how many of each kind went (never a number). The kinds: could not reach, closed
+        `unreached_retention` ago; done with no contact made (no answered attempt), closed
+        `no_contact_retention` ago; any other (open, or done after speaking), booked `retention` ago."""
+        answered = (
+            select(CallbackAttempt.id)
+            .where(CallbackAttempt.request_id == CallbackRequest.id, CallbackAttempt.outcome == ANSWERED)
+            .exists()
+        )
+        no_contact = (CallbackRequest.status == DONE) & ~answered
+        kinds = {
+            f"closed with no contact made over {self.no_contact_retention.days} days ago": (
+                no_contact & (CallbackRequest.status_at < now - self.no_contact_retention)
+            ),
+            f"could not reach closed over {self.unreached_retention.days} days ago": (
+                (CallbackRequest.status == COULD_NOT_REACH)
+                & (CallbackRequest.status_at < now - self.unreached_retention)
+            ),
+            f"booked over {self.retention.days} days ago": (
+                (CallbackRequest.status != COULD_NOT_REACH)
+                & ~no_contact
+                & (CallbackRequest.created_at < now - self.retention)
+            ),
+        }
         with self.db.session() as session:
-            old = select(CallbackRequest.id).where(CallbackRequest.created_at < cutoff)
-            session.execute(delete(CallbackEvent).where(CallbackEvent.request_id.in_(old)))
-            session.execute(delete(CallbackAttempt).where(CallbackAttempt.request_id.in_(old)))
-            removed = session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)).rowcount
+            found = {
+                kind: list(session.scalars(select(CallbackRequest.id).where(when))) for kind, when in kinds.items()
+            }
+            old = [row_id for ids in found.values() for row_id in ids]
+            if old:
+                session.execute(delete(CallbackEvent).where(CallbackEvent.request_id.in_(old)))
+                session.execute(delete(CallbackAttempt).where(CallbackAttempt.request_id.in_(old)))
+                session.execute(delete(CallbackRequest).where(CallbackRequest.id.in_(old)))
+                said = ", ".join(f"{len(ids)} {kind}" for kind, ids in found.items() if ids)
+                audit.record(
+                    session,
+                    "callbacks.purged",
+                    f"removed {len(old)} callback request(s): {said}",
+                    actor="retention timer",
+                )
             session.execute(delete(CallbackDraft).where(CallbackDraft.updated_at < now - DRAFT_MAX_AGE))
-        if removed:
-            log.info("purged %d callback request(s) older than %d days", removed, self.retention.days)
-        return removed
+        if old:
+            log.info("purged %d callback request(s) past their retention", len(old))
+        return len(old)
 
     # --- drafts ------------------------------------------------------------------------
     def load_draft(self, call_sid: str, now: dt.datetime) -> dict | None:
@@ -342,9 +388,7 @@ class CallbackStore(QueueWork):
                 notes = {e.id: self.key.open(e.note_sealed) for e in row.events if e.note_sealed}
             except InvalidToken:
                 log.warning("callback request (row %s) could not be opened with IVR_DATA_KEY", row.id)
-        history = tuple(
-            StatusChange(e.status, utc(e.at), notes.get(e.id, ""), e.staff, e.detail) for e in row.events
-        )
+        history = tuple(StatusChange(e.status, utc(e.at), notes.get(e.id, ""), e.staff, e.detail) for e in row.events)
         return Callback(
             reference=row.reference,
             call_sid=row.call_sid,

@@ -477,3 +477,50 @@ def test_a_closure_added_after_booking_moves_the_due_dates_it_falls_on(app, admi
     assert audited(app, "queue.due_moved") == [
         ("admin@example.org", f"request {moving.reference}: due moved by the closure on Thursday 26 November 2026")
     ]
+
+
+# --- 8. retention by kind (item 11) --------------------------------------------------------------
+def test_retention_follows_each_kinds_timer_and_the_purge_is_audited_without_numbers(app):
+    store = app.extensions["ivr.callbacks"]
+    day = dt.timedelta(days=1)
+    now = START
+    safety = {"when": "any", "voicemail": "yes", "identify": "yes"}
+
+    def made(index, created, status=None, closed=None, answered=False):
+        item, _ = store.book(f"CA{index:032d}", "en-GB", MOBILE, safety, now - created)
+        if answered:
+            store.record_attempt(item.reference, "casey@example.org", "answered", now - closed)
+        if status:
+            store.set_status(item.reference, status, now - closed, staff="casey@example.org")
+        return item.reference
+
+    spoke = made(1, 50 * day, "done", 45 * day, answered=True)  # contact made: the general period from booking
+    no_contact_old = made(2, 50 * day, "done", 43 * day)  # closed with no contact, over 6 weeks ago
+    no_contact_new = made(3, 50 * day, "done", 41 * day)
+    unreached = made(4, 100 * day, "could_not_reach", 99 * day)  # over IVR_RETENTION_DAYS, under 6 months
+    unreached_old = made(5, 200 * day, "could_not_reach", 190 * day)
+    waiting = made(6, 100 * day)  # open and past IVR_RETENTION_DAYS, as today
+    assert store.purge(now) == 3
+    assert sorted(r.reference for r in store.list()) == sorted([spoke, no_contact_new, unreached])
+    assert {no_contact_old, unreached_old, waiting}.isdisjoint(r.reference for r in store.list())
+    with app.extensions["ivr.db"].session() as session:
+        [entry] = session.scalars(select(AuditEvent).where(AuditEvent.action == "callbacks.purged")).all()
+    assert (entry.actor, entry.detail) == (
+        "retention timer",
+        "removed 3 callback request(s): 1 closed with no contact made over 42 days ago, 1 could not reach "
+        "closed over 183 days ago, 1 booked over 90 days ago",
+    )
+    assert "7911" not in entry.detail
+
+
+def test_the_retention_periods_are_settings(app_config, database_url):
+    from ivr import create_app
+    from ivr.db import upgrade
+
+    upgrade(database_url)
+    app = create_app({**app_config, "IVR_RETENTION_NO_CONTACT_DAYS": "10", "IVR_RETENTION_COULD_NOT_REACH_DAYS": "20"})
+    store = app.extensions["ivr.callbacks"]
+    assert (store.no_contact_retention.days, store.unreached_retention.days) == (10, 20)
+    app.extensions["ivr.db"].dispose()
+    with pytest.raises(Exception, match="IVR_RETENTION_NO_CONTACT_DAYS"):
+        create_app({**app_config, "IVR_RETENTION_NO_CONTACT_DAYS": "soon"})
