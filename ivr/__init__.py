@@ -55,6 +55,9 @@ def default_config(instance_path: str) -> dict:
         "IVR_PROMPTS": _env("IVR_PROMPTS"),
         "IVR_DATA_KEY": _env("IVR_DATA_KEY"),  # seals callback numbers; unset: the instance folder's local key
         "IVR_RETENTION_DAYS": _env("IVR_RETENTION_DAYS", "90"),
+        # Closed callback requests: with no contact made, and "could not reach", days after closing.
+        "IVR_RETENTION_NO_CONTACT_DAYS": _env("IVR_RETENTION_NO_CONTACT_DAYS", "42"),
+        "IVR_RETENTION_COULD_NOT_REACH_DAYS": _env("IVR_RETENTION_COULD_NOT_REACH_DAYS", "183"),
         "IVR_BOOKINGS_PER_NUMBER_PER_DAY": _env("IVR_BOOKINGS_PER_NUMBER_PER_DAY", "3"),
         # Seconds a server keeps the admin's closures and extra days before reading them again.
         "IVR_CALENDAR_CACHE_SECONDS": _env("IVR_CALENDAR_CACHE_SECONDS", "10"),

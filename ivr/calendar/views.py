@@ -135,8 +135,15 @@ def calendar_change():
     except CalendarError as exc:
         return render_page({f"{prefix}date": str(exc)}, values, 400)
     if action == "close":
+        # Other capabilities' hooks (hook(day, note, by) -> a sentence or None): the callback queue
+        # moves the due times the closure falls on. The calendar imports none of them.
+        hooks = current_app.extensions.get("ivr.calendar.closure_hooks", ())
+        told = [s for s in (hook(day, note, current_user.email) for hook in hooks) if s]
         flash(
-            f"The line is closed on {said(day)}. Callers will hear it is closed, and it is not a working day.",
+            " ".join(
+                [f"The line is closed on {said(day)}. Callers will hear it is closed, and it is not a working day."]
+                + told
+            ),
             "success",
         )
     else:

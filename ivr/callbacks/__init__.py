@@ -20,6 +20,11 @@ def retention_days(value) -> int:
     return whole_number("IVR_RETENTION_DAYS", value, " of days")
 
 
+def retention_kind_days(name: str, value) -> int:
+    """IVR_RETENTION_NO_CONTACT_DAYS or IVR_RETENTION_COULD_NOT_REACH_DAYS as a number of days (at least 1)."""
+    return whole_number(name, value, " of days")
+
+
 def per_number_per_day(value) -> int:
     """IVR_BOOKINGS_PER_NUMBER_PER_DAY as a number (at least 1)."""
     return whole_number("IVR_BOOKINGS_PER_NUMBER_PER_DAY", value)
@@ -33,13 +38,26 @@ def max_attempts(value) -> int:
 def make_store(config, instance_path, db):
     """The CallbackStore for a config (the app's, or the CLI's read the same way)."""
     from .crypto import data_key
-    from .store import DEFAULT_MAX_ATTEMPTS, DEFAULT_PER_NUMBER_PER_DAY, DEFAULT_RETENTION_DAYS, CallbackStore
+    from .store import (
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_NO_CONTACT_DAYS,
+        DEFAULT_PER_NUMBER_PER_DAY,
+        DEFAULT_RETENTION_DAYS,
+        DEFAULT_UNREACHED_DAYS,
+        CallbackStore,
+    )
 
     key = data_key(config.get("IVR_DATA_KEY"), instance_path, config.get("IVR_PUBLIC_URL") or "")
     days = retention_days(config.get("IVR_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
     limit = per_number_per_day(config.get("IVR_BOOKINGS_PER_NUMBER_PER_DAY") or DEFAULT_PER_NUMBER_PER_DAY)
     attempts = max_attempts(config.get("IVR_CALLBACK_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS)
-    return CallbackStore(db, key, days, limit, attempts)
+    no_contact = retention_kind_days(
+        "IVR_RETENTION_NO_CONTACT_DAYS", config.get("IVR_RETENTION_NO_CONTACT_DAYS") or DEFAULT_NO_CONTACT_DAYS
+    )
+    unreached = retention_kind_days(
+        "IVR_RETENTION_COULD_NOT_REACH_DAYS", config.get("IVR_RETENTION_COULD_NOT_REACH_DAYS") or DEFAULT_UNREACHED_DAYS
+    )
+    return CallbackStore(db, key, days, limit, attempts, no_contact, unreached)
 
 
 def init_app(app) -> None:
@@ -80,9 +98,16 @@ def purge_expired(app) -> int:
 def init_pages(app) -> None:
     """The callback queue and request pages (caseworkers), and the queue's line on the staff home page."""
     from ..staff import Tile, register_pages
-    from . import queue_attempts  # noqa: F401  (attempts on a request's page, on the queue blueprint)
+    from . import (
+        queue_attempts,  # noqa: F401  (attempts on a request's page, on the queue blueprint)
+        queue_reassign,  # (reassigning, and an account switched off: on the queue blueprint)
+    )
     from .queue_views import available, bp, home_counts
 
+    app.extensions.setdefault("ivr.staff.account_off_hooks", []).append(queue_reassign.account_off)
+    from .closures import closure_added
+
+    app.extensions.setdefault("ivr.calendar.closure_hooks", []).append(closure_added)
     register_pages(
         app,
         bp,

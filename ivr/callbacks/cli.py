@@ -56,7 +56,7 @@ def _store_or_fail(need_key: bool = True):
 
 
 def _status(value: str | None) -> str | None:
-    """'in progress', 'in-progress' and 'in_progress' are one status."""
+    """'could not reach', 'could-not-reach' and 'could_not_reach' are one status."""
     if value is None:
         return None
     status = value.strip().lower().replace(" ", "_").replace("-", "_")
@@ -146,7 +146,7 @@ OPERATOR = click.option("--operator", help="Your name for the audit trail (defau
     is_flag=True,
     help="Print a JSON array (call_sid, number, status, created_at, reference, due, attempts, purpose, assigned_to...).",
 )
-@click.option("--status", "status", help="Only requests with this status: new, in_progress, done, could_not_reach.")
+@click.option("--status", "status", help="Only requests with this status: new, assigned, attempted, done, could_not_reach.")
 @SHOW_NUMBERS
 @OPERATOR
 def list_command(as_json, status, show_numbers, operator):
@@ -249,7 +249,9 @@ def done_command(reference, note):
 
 @callbacks.command("purge")
 def purge_command():
-    """Remove requests older than IVR_RETENTION_DAYS (default 90) and stale drafts."""
+    """Remove requests past their retention (IVR_RETENTION_DAYS from booking, default 90; closed with no
+    contact made or could not reach: IVR_RETENTION_NO_CONTACT_DAYS or IVR_RETENTION_COULD_NOT_REACH_DAYS
+    after closing) and stale drafts."""
     store = _store_or_fail(need_key=False)
     removed = _run(lambda: store.purge(dt.datetime.now(dt.UTC)))
     click.echo(f"purged {removed} callback request(s) older than {store.retention.days} days")

@@ -45,6 +45,12 @@ _QUESTIONS = {
     IDENTIFY: (("callback.identify.ask",), ("callback.identify.yes", "callback.identify.no")),
     DONE: ((), ("callback.done.reference", "callback.done.finish")),
 }
+# The helpline's own callback asks these in its name (the others are the same for both).
+_HELPLINE_WORDS = {
+    "callback.when.ask": "callback.helpline.when.ask",
+    "callback.identify.ask": "callback.helpline.identify.ask",
+    "callback.identify.yes": "callback.helpline.identify.yes",
+}
 # Offered by name after the booking, with the key that does it on every menu (one key, one meaning).
 _STANDARD_CHOICES = {DONE: (("back", "topic.main"),)}
 
@@ -104,7 +110,14 @@ class Booking:
 
     # --- the questions -------------------------------------------------------------------
     def _menus(self, node_id: str) -> dict[str, model.Menu]:
-        """The booking's questions as menus of the engine's own kind (ids "<node>/<step>")."""
+        """The booking's questions as menus of the engine's own kind (ids "<node>/<step>"), in the
+        name of whoever will call: the helpline's own callback asks with the helpline's words."""
+        helpline = getattr(self.flow.nodes.get(node_id), "purpose", "") == "helpline"
+        words = _HELPLINE_WORDS if helpline else {}
+        questions = {
+            step: (tuple(words.get(p, p) for p in intro), tuple(words.get(p, p) for p in prompts))
+            for step, (intro, prompts) in _QUESTIONS.items()
+        }
         return {
             step: model.Menu(
                 f"{node_id}/{step}",
@@ -117,7 +130,7 @@ class Booking:
                 "",
                 intro,
             )
-            for step, (intro, prompts) in _QUESTIONS.items()
+            for step, (intro, prompts) in questions.items()
         }
 
     def ask(self, draft: Draft, state: CallState, preface: tuple[str, ...] = ()) -> Reply:

@@ -14,13 +14,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
 
+# A request's status follows the work: nobody's yet, taken by a caseworker, rung at least once,
+# then closed as done or could not reach.
 NEW = "new"
-IN_PROGRESS = "in_progress"
+ASSIGNED = "assigned"
+ATTEMPTED = "attempted"
 DONE = "done"
 COULD_NOT_REACH = "could_not_reach"
-STATUSES = (NEW, IN_PROGRESS, DONE, COULD_NOT_REACH)
-STATUS_LABELS = {NEW: "new", IN_PROGRESS: "in progress", DONE: "done", COULD_NOT_REACH: "could not reach"}
-OPEN_STATUSES = (NEW, IN_PROGRESS)
+STATUSES = (NEW, ASSIGNED, ATTEMPTED, DONE, COULD_NOT_REACH)
+STATUS_LABELS = {
+    NEW: "new",
+    ASSIGNED: "assigned",
+    ATTEMPTED: "attempted",
+    DONE: "done",
+    COULD_NOT_REACH: "could not reach",
+    "in_progress": "in progress",  # in the history of requests from before migration 0014
+}
+OPEN_STATUSES = (NEW, ASSIGNED, ATTEMPTED)
+CLOSED_STATUSES = (DONE, COULD_NOT_REACH)
 
 # Which callback the caller asked for: from the helpline's closed or busy menu, the helpline
 # rings back; from anywhere else, a victim liaison officer.
@@ -81,7 +92,8 @@ class CallbackRequest(Base):
 
 
 class CallbackEvent(Base):
-    """One change of a request's status, when, and a staff note (sealed)."""
+    """One thing done to a request: its status after, when, by whom, what (in clear, never caller
+    data: "assigned to casey@example.org") and a staff note (sealed)."""
 
     __tablename__ = "callback_events"
 
@@ -90,6 +102,8 @@ class CallbackEvent(Base):
     status: Mapped[str] = mapped_column(String(20))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    staff: Mapped[str | None] = mapped_column(String(254), nullable=True)  # None: the line or the system
+    detail: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     request: Mapped[CallbackRequest] = relationship(back_populates="events")
 

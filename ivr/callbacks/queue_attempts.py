@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..staff.access import requires
+from . import queue_words
 from .models import ANSWERED, FAILED_OUTCOMES, OUTCOMES, VOICEMAIL_LEFT
 from .queue_views import bp
 
@@ -46,6 +47,7 @@ def _attempt_words():
         "attempt_failed": FAILED_OUTCOMES,
         "attempts_allowed": lambda: current_app.extensions["ivr.callbacks"].max_attempts,
         "attempt_errors": lambda: g.get("attempt_errors", {}),
+        "attempt_outside": queue_words.outside_safe_time,
     }
 
 
@@ -53,7 +55,7 @@ def _attempt_words():
 @requires("queue")
 def queue_attempt(reference):
     """Record one attempt to ring the caller; the request closes after the last failed one allowed."""
-    from .queue_views import _request_or_404, render_request
+    from .queue_views import _request_or_404, ask_first, held_by_another, render_request
     from .store import StoreError
 
     item = _request_or_404(reference)
@@ -61,6 +63,9 @@ def queue_attempt(reference):
     if outcome not in outcomes_for(item):
         g.attempt_errors = {"outcome": "Choose what happened when you rang"}
         return render_request(item, errors=g.attempt_errors), 400
+    if held_by_another(item):
+        action = url_for("queue.queue_attempt", reference=item.reference)
+        return ask_first(item, action, "Record this attempt anyway?", {"outcome": outcome})
     store = current_app.extensions["ivr.callbacks"]
     try:
         changed, closed = store.record_attempt(

@@ -5,7 +5,7 @@ request (one caseworker wins a race; the other is told who has it). A request's 
 safety answers that restrict the call as a warning first, the safe time with the hours the
 caller heard, and the number only after "Show number" (a form, audited: who, when, which
 request), as a `tel:` link, through Relay UK when the caller keyed 18001 or 18002.
-Mark a request in progress, done or could not reach, with a note.
+Its status follows the work (new, assigned, attempted n of max); close it as done or could not reach, with a note.
 
 Built on the callbacks store (`app.extensions["ivr.callbacks"]`, ivr/callbacks/store.py);
 the words are in queue_words.py.
@@ -27,12 +27,12 @@ from .store import Page
 
 bp = staff_blueprint("queue", __name__)
 
+# How a caseworker closes a request (assigned and attempted follow the work itself).
 CHOICES = {
-    "in_progress": "In progress",
     "done": "Done: called back",
     "could_not_reach": "Could not reach",
 }
-LABELS = {"new": "New", **CHOICES}
+LABELS = queue_words.STATUSES
 # ?show= : which requests (the store's view, and open or closed ones).
 SHOWN = {
     "all": ("All waiting", "all", "open"),
@@ -69,11 +69,10 @@ def now():
 
 
 def home_counts() -> str | None:
-    """"n new, n overdue" for the home page, when this person works the queue."""
+    """"n new, n assigned, n attempted, n overdue" for the home page, when this person works the queue."""
     if not (available() and current_user.can("queue")):
         return None
-    counts = callbacks().counts(now())
-    return f"{counts['new']} new, {counts['overdue']} overdue"
+    return queue_words.counted(callbacks().counts(now()))
 
 
 @bp.get("/queue")
@@ -112,6 +111,8 @@ def render_queue(page, shown, purpose, counts=None, errors=None, reference=""):
         purpose_names=queue_words.PURPOSES,
         counts=counts or {},
         labels=LABELS,
+        status_words=status_words,
+        counted=queue_words.counted,
         safe_time=queue_words.safe_time,
         now=now(),
         errors=errors or {},
@@ -150,6 +151,9 @@ def queue_request(reference):
 def queue_number(reference):
     """Show the number to ring (a form, so that every showing is a deliberate act, audited)."""
     item = _request_or_404(reference)
+    if not item.is_open:
+        flash(f"Request {item.reference} is closed, so its number is no longer shown.", "error")
+        return redirect(url_for("queue.queue_request", reference=item.reference), 303)
     return render_request(item, show_number=True)
 
 
@@ -175,19 +179,49 @@ def render_request(item, errors=None, form=None, show_number=False):
         number=queue_words.number_to_ring(item.number, item.relay) if show_number else None,
         purpose_names=queue_words.PURPOSES,
         now=now(),
+        heading=queue_words.heading(item),
+        listening=queue_words.listening(item.asked_at),
+        consent=queue_words.consent(item),
+        same_number=callbacks().same_number(item.reference),
+        history=queue_words.history(item),
         safe_time=queue_words.safe_time(item.safe_time),
         warnings=queue_words.restrictions(item.voicemail_ok, item.say_who_is_calling),
         labels=LABELS,
+        status_words=status_words,
         choices=CHOICES,
         errors=errors or {},
         form=form or {},
     )
 
 
+def held_by_another(item) -> bool:
+    """Whether somebody other than me holds this request (and I have not said to go ahead)."""
+    mine = item.assigned_to in (None, current_user.email)
+    return not mine and request.form.get("confirm") != "yes"
+
+
+def ask_first(item, action: str, question: str, fields: dict[str, str]):
+    """"This request is casey@example.org's. Record this attempt anyway?": a page to say yes or go back."""
+    if not item.assigned_to:
+        abort(409)
+    return render_template(
+        "callbacks/queue_confirm.html",
+        item=item,
+        question=f"This request is {item.assigned_to}'s. {question}",
+        action=action,
+        fields=fields,
+    ), 409
+
+
+def status_words(item) -> str:
+    """'Attempted (1 of 3)': the request's status in words, with the failed attempts of those allowed."""
+    return queue_words.status_words(item, callbacks().max_attempts)
+
+
 @bp.post("/queue/<reference>")
 @requires("queue")
 def queue_update(reference):
-    """Mark a request in progress, done or could not reach, with a note."""
+    """Close a request as done or could not reach, with a note."""
     if not _REFERENCE.match(reference):
         abort(404)
     store = callbacks()
@@ -200,10 +234,16 @@ def queue_update(reference):
         errors["note"] = "The note must be 1000 characters or fewer"
     if errors:
         return render_request(_request_or_404(reference), errors, {"status": status, "note": note}), 400
+    item = _request_or_404(reference)
+    if not item.is_open:
+        return render_request(item, {"status": f"Request {item.reference} is closed already: it cannot be changed"}), 409
+    if held_by_another(item):
+        action = url_for("queue.queue_update", reference=item.reference)
+        return ask_first(item, action, "Close it anyway?", {"status": status, "note": note})
     from .store import StoreError
 
     try:
-        item = store.set_status(reference, status, now(), note)
+        item = store.set_status(reference, status, now(), note, staff=current_user.email)
     except StoreError:
         abort(404)
     audit.record_now("queue.status", f"request {item.reference}: {status}{' with a note' if note else ''}")
@@ -236,7 +276,7 @@ def queue_assign(reference):
 def queue_release(reference):
     """Give back a request assigned to me: nobody's again, for anyone to take."""
     item = _request_or_404(reference)
-    if callbacks().release(item.reference, current_user.email):
+    if callbacks().release(item.reference, current_user.email, now()):
         audit.record_now("queue.release", f"request {item.reference} given back by {current_user.email}")
         flash(f"You gave back request {item.reference}: it is nobody's now.", "success")
     else:

@@ -10,19 +10,27 @@ reaches this page too: the hours are never typed twice.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import phonenumbers
 from flask import current_app
 
+from . import windows
+
 BANDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening", "any": "Any time"}
 NOT_ANSWERED = "Not answered"
 PURPOSES = {"liaison": "Victim liaison officer", "helpline": "Helpline"}
+STATUSES = {
+    "new": "New",
+    "assigned": "Assigned",
+    "attempted": "Attempted",
+    "done": "Done: called back",
+    "could_not_reach": "Could not reach",
+    "in_progress": "In progress",  # only in the history of requests from before these statuses
+}
 # Ringing a textphone user from a voice phone: Relay UK's prefix, then the whole national number.
 RELAY_PREFIX = "18002"
-_CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|midday|noon|midnight"
-_HOURS = re.compile(rf"\b({_CLOCK})\s+(?:to|until|and|-|–)\s+({_CLOCK})\b", re.IGNORECASE)
+_HOURS = windows.HOURS
 
 
 @dataclass(frozen=True)
@@ -100,3 +108,99 @@ def restrictions(voicemail_ok: bool | None, say_who_is_calling: bool | None) -> 
             "Say their reference number instead, so they know the call is really from us."
         )
     return told
+
+
+def status_words(item, max_attempts: int) -> str:
+    """'Attempted (1 of 3)': failed attempts of those allowed; 'Attempted: spoke to the caller' once answered."""
+    words = STATUSES.get(item.status, item.status)
+    if item.status != "attempted":
+        return words
+    if any(a.outcome == "answered" for a in item.attempts):
+        return f"{words}: spoke to the caller"
+    return f"{words} ({item.failed_attempts} of {max_attempts})"
+
+
+def counted(counts: dict[str, int]) -> str:
+    """'4 new, 1 assigned, 0 attempted, 1 overdue': the queue's open requests by status."""
+    return ", ".join(f"{counts.get(key, 0)} {key}" for key in ("new", "assigned", "attempted", "overdue"))
+
+
+# The request's heading says its language in English words (the language list says "Cymraeg").
+LANGUAGES = {"en-GB": "English", "cy-GB": "Welsh"}
+NOT_KEPT = "Not recorded (booked before this was kept)"
+
+
+def listening(asked_at: str | None) -> str:
+    """'Protection guidance': what the caller was listening to when they asked for the callback, by
+    the guidance (or else the menu) that offers the callback node they booked from."""
+    if not asked_at:
+        return NOT_KEPT
+    from ..flow import model
+    from ..staff.words import place_name
+
+    flow = current_app.extensions["ivr.line"]().flow
+    menus = [n for n in flow.nodes.values() if isinstance(n, model.Menu) and any(c.goto == asked_at for c in n.choices)]
+    before = [n for n in flow.nodes.values() if isinstance(n, model.Guidance) and n.next in {m.id for m in menus}]
+    places = [place_name(n) for n in before] or [place_name(n) for n in menus]
+    if not places:  # a booking reached by saying "call me back" on a menu with no callback of its own
+        return "A menu: they asked by saying “call me back”"
+    # One topic's parts ("Protection guidance", "Protection officer guidance") say the topic's first.
+    return places[0] if len({p.split()[0] for p in places}) == 1 else " or ".join(places)
+
+
+def heading(item) -> str:
+    """'Callback request 561486: protection guidance, Welsh, evening'."""
+    about = listening(item.asked_at) if item.asked_at else PURPOSES.get(item.purpose, item.purpose)
+    parts = [about[0].lower() + about[1:], LANGUAGES.get(item.language, item.language)]
+    if item.safe_time in BANDS:
+        parts.append(BANDS[item.safe_time].lower())
+    return f"Callback request {item.reference}: {', '.join(parts)}"
+
+
+def history(item) -> list[tuple]:
+    """(when, what happened and who did it) for each event: 'Done: called back, by casey@example.org'."""
+    lines = []
+    for index, change in enumerate(item.history):
+        if index == 0 and change.status == "new" and not change.by:
+            words = "Asked for by the caller, on the line"
+        else:
+            words = change.detail or STATUSES.get(change.status, change.status)
+            words = words[0].upper() + words[1:]
+            if change.by:
+                words += f", by {change.by}"
+        if change.note:
+            words += f". Note: {change.note}"
+        lines.append((change.at, words))
+    return lines
+
+
+def outside_safe_time(item, at) -> str:
+    """"outside the caller's safe time: Evening, 5pm to 8pm" for an attempt made outside it, else ''."""
+    from zoneinfo import ZoneInfo
+
+    from ..flow.hours import helpline_hours
+
+    flow = current_app.extensions["ivr.line"]().flow
+    line = helpline_hours(flow)
+    zone = ZoneInfo(line.timezone) if line else ZoneInfo("Europe/London")
+    if windows.outside(windows.window(flow, item.safe_time), at, zone):
+        return f"outside the caller's safe time: {safe_time(item.safe_time)}"
+    return ""
+
+
+def consent(item) -> str:
+    """What the caller chose about saying who is calling, in the words they heard for this purpose:
+    'Yes: they chose “If it is safe to say we are from the victims' helpline”'."""
+    if item.say_who_is_calling is None:
+        return NOT_ANSWERED
+    if item.say_who_is_calling:
+        prompt = "callback.helpline.identify.yes" if item.purpose == "helpline" else "callback.identify.yes"
+    else:
+        prompt = "callback.identify.no"
+    flow = current_app.extensions["ivr.line"]().flow
+    try:
+        words = flow.prompts.text(prompt, flow.settings.default_language)
+    except KeyError:
+        words = None
+    answer = "Yes" if item.say_who_is_calling else "No"
+    return f"{answer}: they chose “{words}”" if words else answer

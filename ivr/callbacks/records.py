@@ -30,9 +30,13 @@ def utc(value: dt.datetime) -> dt.datetime:
 
 @dataclass(frozen=True)
 class StatusChange:
+    """One thing done to a request: its status after, when, the note, who (None: the line), what."""
+
     status: str
     at: dt.datetime
     note: str
+    by: str | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Callback:
     assigned_at: dt.datetime | None = None
     closed_reason: str | None = None
     attempts: tuple[Attempt, ...] = ()
+    asked_at: str | None = None  # the callback node of the call tree the caller booked from
 
     @property
     def is_open(self) -> bool:
@@ -72,6 +77,13 @@ class Callback:
     def overdue(self, now: dt.datetime) -> bool:
         """Still open and past its due time."""
         return self.is_open and self.due_at is not None and self.due_at < now
+
+    @property
+    def closed(self) -> StatusChange | None:
+        """The change that closed this request (when and by whom), or None while it is open."""
+        if self.is_open:
+            return None
+        return next((c for c in reversed(self.history) if c.status == self.status), None)
 
     @property
     def failed_attempts(self) -> int:

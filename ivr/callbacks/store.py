@@ -24,25 +24,27 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import audit
 from ..db import Database
 from .crypto import DataKey, InvalidToken
 from .limit import booked_today, lock_bookings_of
 from .models import (
+    ANSWERED,
+    CLOSED_STATUSES,
     COULD_NOT_REACH,
-    FAILED_OUTCOMES,
+    DONE,
     LIAISON,
     NEW,
     OPEN_STATUSES,
-    OUTCOMES,
     PURPOSES,
     STATUSES,
-    VOICEMAIL_LEFT,
     CallbackAttempt,
     CallbackDraft,
     CallbackEvent,
     CallbackRequest,
 )
 from .records import PAGE_SIZE, Attempt, Callback, OverDailyLimit, Page, StatusChange, StoreError, utc
+from .work import QueueWork
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,11 @@ log = logging.getLogger(__name__)
 # too few to flood the queue (IVR_BOOKINGS_PER_NUMBER_PER_DAY).
 DEFAULT_PER_NUMBER_PER_DAY = 3
 DEFAULT_RETENTION_DAYS = 90
+# Closed requests keep the timers victims' services use: no contact made, 6 weeks after closing
+# (IVR_RETENTION_NO_CONTACT_DAYS); could not reach, 6 months (IVR_RETENTION_COULD_NOT_REACH_DAYS),
+# in case the caller rings again about it.
+DEFAULT_NO_CONTACT_DAYS = 42
+DEFAULT_UNREACHED_DAYS = 183
 # A draft older than the longest call Twilio allows (4 hours) belongs to no live call.
 DRAFT_MAX_AGE = dt.timedelta(hours=4)
 REFERENCE_DIGITS = 6
@@ -60,7 +67,9 @@ DEFAULT_MAX_ATTEMPTS = 3
 VIEWS = ("all", "mine", "unassigned", "overdue")
 
 
-class CallbackStore:
+class CallbackStore(QueueWork):
+    """Bookings, the queue's pages and counts, drafts and retention; the work on a request in work.py."""
+
     def __init__(
         self,
         db: Database,
@@ -68,8 +77,12 @@ class CallbackStore:
         retention_days: int = DEFAULT_RETENTION_DAYS,
         per_number_per_day: int = DEFAULT_PER_NUMBER_PER_DAY,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        no_contact_days: int = DEFAULT_NO_CONTACT_DAYS,
+        unreached_days: int = DEFAULT_UNREACHED_DAYS,
     ):
         self.max_attempts = max_attempts
+        self.no_contact_retention = dt.timedelta(days=no_contact_days)
+        self.unreached_retention = dt.timedelta(days=unreached_days)
         self.db = db
         self.key = key
         self.retention = dt.timedelta(days=retention_days)
@@ -179,6 +192,22 @@ class CallbackStore:
         with self.db.session() as session:
             return [self._open(row) for row in session.scalars(query)]
 
+    def same_number(self, reference: str) -> list[str]:
+        """The other requests from this request's number (by its keyed digest, never the number), oldest first."""
+        with self.db.session() as session:
+            digest = session.scalar(
+                select(CallbackRequest.caller_digest).where(CallbackRequest.reference == reference.strip())
+            )
+            if digest is None:
+                return []
+            return list(
+                session.scalars(
+                    select(CallbackRequest.reference)
+                    .where(CallbackRequest.caller_digest == digest, CallbackRequest.reference != reference.strip())
+                    .order_by(CallbackRequest.created_at, CallbackRequest.id)
+                )
+            )
+
     # --- the queue -----------------------------------------------------------------------
     def page(
         self,
@@ -195,7 +224,7 @@ class CallbackStore:
 
         view: all | mine (assigned to `staff`) | unassigned | overdue (open and past due);
         purpose: helpline | liaison | None for both; reference: that request only;
-        state: open (new, in progress) | closed (done, could not reach) | any.
+        state: open (new, assigned, attempted) | closed (done, could not reach) | any.
         A page past the last gives the last page.
         """
         conditions = self._conditions(now, view, staff, purpose, reference, state)
@@ -224,7 +253,7 @@ class CallbackStore:
             raise StoreError(f"unknown view {view!r}; use one of: {', '.join(VIEWS)}")
         if purpose is not None and purpose not in PURPOSES:
             raise StoreError(f"unknown purpose {purpose!r}; use one of: {', '.join(PURPOSES)}")
-        states = {"open": OPEN_STATUSES, "closed": tuple(s for s in STATUSES if s not in OPEN_STATUSES), "any": None}
+        states = {"open": OPEN_STATUSES, "closed": CLOSED_STATUSES, "any": None}
         if state not in states:
             raise StoreError(f"unknown state {state!r}; use one of: {', '.join(states)}")
         conditions = []
@@ -249,106 +278,67 @@ class CallbackStore:
         return conditions
 
     def counts(self, now: dt.datetime) -> dict[str, int]:
-        """For the home page: {"new": requests not yet started, "overdue": open and past due}."""
+        """For the home page: how many are new, assigned and attempted, and how many open ones are overdue."""
         with self.db.session() as session:
-            new = session.scalar(select(func.count()).select_from(CallbackRequest).where(CallbackRequest.status == NEW))
+            by_status = dict(
+                session.execute(
+                    select(CallbackRequest.status, func.count())
+                    .where(CallbackRequest.status.in_(OPEN_STATUSES))
+                    .group_by(CallbackRequest.status)
+                ).all()
+            )
             overdue = session.scalar(
                 select(func.count())
                 .select_from(CallbackRequest)
                 .where(*self._conditions(now, "overdue", None, None, None, "open"))
             )
-        return {"new": new, "overdue": overdue}
-
-    def assign(self, reference: str, staff: str, now: dt.datetime) -> bool:
-        """Give a request to `staff` if nobody has it: True for the one caller who won.
-
-        One conditional UPDATE (`... WHERE assigned_to IS NULL`), so when two caseworkers
-        press "assign to me" at once, the database lets exactly one of them have it.
-        """
-        if not staff:
-            raise StoreError("assign needs the staff member")
-        with self.db.session() as session:
-            won = session.execute(
-                update(CallbackRequest)
-                .where(
-                    CallbackRequest.reference == reference.strip(),
-                    CallbackRequest.assigned_to.is_(None),
-                    CallbackRequest.status.in_(OPEN_STATUSES),
-                )
-                .values(assigned_to=staff, assigned_at=utc(now))
-                .execution_options(synchronize_session=False)
-            ).rowcount
-        return won == 1
-
-    def release(self, reference: str, staff: str) -> bool:
-        """Give back a request `staff` holds (nobody's again): True if they held it."""
-        with self.db.session() as session:
-            released = session.execute(
-                update(CallbackRequest)
-                .where(CallbackRequest.reference == reference.strip(), CallbackRequest.assigned_to == staff)
-                .values(assigned_to=None, assigned_at=None)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-        return released == 1
-
-    def record_attempt(self, reference: str, staff: str, outcome: str, now: dt.datetime) -> tuple[Callback, bool]:
-        """Keep one attempt at ringing the caller; returns (the request, whether it closed now).
-
-        "voicemail left" is refused unless the caller said a voicemail is safe. An answered
-        call leaves the request open for the caseworker to close as done; after
-        `max_attempts` failed ones it closes as "could not reach".
-        """
-        if outcome not in OUTCOMES:
-            raise StoreError(f"unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}")
-        if not staff:
-            raise StoreError("an attempt needs the staff member who made it")
-        with self.db.session() as session:
-            row = session.scalar(self._query().where(CallbackRequest.reference == reference.strip()).with_for_update())
-            if row is None:
-                raise StoreError(f"no callback request with reference {reference!r}")
-            if row.status not in OPEN_STATUSES:
-                raise StoreError(f"request {row.reference} is closed: no more attempts can be recorded")
-            if outcome == VOICEMAIL_LEFT and self._open(row).voicemail_ok is not True:
-                raise StoreError("the caller did not say a voicemail is safe: none may be left")
-            row.attempts.append(CallbackAttempt(at=utc(now), staff=staff, outcome=outcome))
-            failed = sum(1 for a in row.attempts if a.outcome in FAILED_OUTCOMES)
-            closed = outcome in FAILED_OUTCOMES and failed >= self.max_attempts
-            if closed:
-                row.status = COULD_NOT_REACH
-                row.status_at = now
-                row.closed_reason = COULD_NOT_REACH
-                row.events.append(CallbackEvent(status=COULD_NOT_REACH, at=now))
-            session.flush()
-            return self._open(row), closed
-
-    def set_status(self, reference: str, status: str, now: dt.datetime, note: str = "") -> Callback:
-        """Move a request to `status` (with an optional note, sealed); raises StoreError if unknown."""
-        if status not in STATUSES:
-            raise StoreError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
-        note_sealed = self._key().seal(note) if note else None
-        with self.db.session() as session:
-            row = session.scalar(self._query().where(CallbackRequest.reference == reference.strip()))
-            if row is None:
-                raise StoreError(f"no callback request with reference {reference!r}")
-            row.status = status
-            row.status_at = now
-            row.closed_reason = None if status in OPEN_STATUSES else status
-            row.events.append(CallbackEvent(status=status, at=now, note_sealed=note_sealed))
-            session.flush()
-            return self._open(row)
+        return {**{status: by_status.get(status, 0) for status in OPEN_STATUSES}, "overdue": overdue}
 
     def purge(self, now: dt.datetime) -> int:
-        """Remove requests older than the retention period, and drafts of calls long over."""
-        cutoff = now - self.retention
+        """Remove requests past their kind's retention, and drafts of calls long over; the audit trail
+        says how many of each kind went (never a number). The kinds: could not reach, closed
+        `unreached_retention` ago; done with no contact made (no answered attempt), closed
+        `no_contact_retention` ago; any other (open, or done after speaking), booked `retention` ago."""
+        answered = (
+            select(CallbackAttempt.id)
+            .where(CallbackAttempt.request_id == CallbackRequest.id, CallbackAttempt.outcome == ANSWERED)
+            .exists()
+        )
+        no_contact = (CallbackRequest.status == DONE) & ~answered
+        kinds = {
+            f"closed with no contact made over {self.no_contact_retention.days} days ago": (
+                no_contact & (CallbackRequest.status_at < now - self.no_contact_retention)
+            ),
+            f"could not reach closed over {self.unreached_retention.days} days ago": (
+                (CallbackRequest.status == COULD_NOT_REACH)
+                & (CallbackRequest.status_at < now - self.unreached_retention)
+            ),
+            f"booked over {self.retention.days} days ago": (
+                (CallbackRequest.status != COULD_NOT_REACH)
+                & ~no_contact
+                & (CallbackRequest.created_at < now - self.retention)
+            ),
+        }
         with self.db.session() as session:
-            old = select(CallbackRequest.id).where(CallbackRequest.created_at < cutoff)
-            session.execute(delete(CallbackEvent).where(CallbackEvent.request_id.in_(old)))
-            session.execute(delete(CallbackAttempt).where(CallbackAttempt.request_id.in_(old)))
-            removed = session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff)).rowcount
+            found = {
+                kind: list(session.scalars(select(CallbackRequest.id).where(when))) for kind, when in kinds.items()
+            }
+            old = [row_id for ids in found.values() for row_id in ids]
+            if old:
+                session.execute(delete(CallbackEvent).where(CallbackEvent.request_id.in_(old)))
+                session.execute(delete(CallbackAttempt).where(CallbackAttempt.request_id.in_(old)))
+                session.execute(delete(CallbackRequest).where(CallbackRequest.id.in_(old)))
+                said = ", ".join(f"{len(ids)} {kind}" for kind, ids in found.items() if ids)
+                audit.record(
+                    session,
+                    "callbacks.purged",
+                    f"removed {len(old)} callback request(s): {said}",
+                    actor="retention timer",
+                )
             session.execute(delete(CallbackDraft).where(CallbackDraft.updated_at < now - DRAFT_MAX_AGE))
-        if removed:
-            log.info("purged %d callback request(s) older than %d days", removed, self.retention.days)
-        return removed
+        if old:
+            log.info("purged %d callback request(s) past their retention", len(old))
+        return len(old)
 
     # --- drafts ------------------------------------------------------------------------
     def load_draft(self, call_sid: str, now: dt.datetime) -> dict | None:
@@ -403,7 +393,7 @@ class CallbackStore:
                 notes = {e.id: self.key.open(e.note_sealed) for e in row.events if e.note_sealed}
             except InvalidToken:
                 log.warning("callback request (row %s) could not be opened with IVR_DATA_KEY", row.id)
-        history = tuple(StatusChange(e.status, utc(e.at), notes.get(e.id, "")) for e in row.events)
+        history = tuple(StatusChange(e.status, utc(e.at), notes.get(e.id, ""), e.staff, e.detail) for e in row.events)
         return Callback(
             reference=row.reference,
             call_sid=row.call_sid,
@@ -423,6 +413,7 @@ class CallbackStore:
             assigned_at=utc(row.assigned_at) if row.assigned_at else None,
             closed_reason=row.closed_reason,
             attempts=tuple(Attempt(utc(a.at), a.staff, a.outcome) for a in row.attempts),
+            asked_at=safety.get("asked_at"),
         )
 
 

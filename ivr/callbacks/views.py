@@ -22,6 +22,7 @@ from ..flow import hours as line_calendar
 from ..flow import model
 from ..line import journey, silence
 from ..line.signature import require_twilio_signature, twilio_params
+from . import windows
 from .dialogue import DONE, Booking, Draft
 from .records import OverDailyLimit
 from .store import CallbackStore, StoreError
@@ -138,10 +139,10 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
                 call_sid,
                 state.language,
                 answers.number,
-                answers.safety,
+                {**answers.safety, "asked_at": node_id},  # sealed: where they asked can say what they suffered
                 now,
                 caller,
-                due_at=due(booking.flow, now),
+                due_at=due(booking.flow, now, answers.when),
                 purpose=node.purpose,
                 relay=answers.relay,
             )
@@ -161,13 +162,16 @@ def _step(booking: Booking, node_id: str, step: str, state: CallState, call_sid:
     return outcome.reply
 
 
-def due(flow, now):
-    """The end of the N-th working day after `now` (settings.callbacks.working_days) by the helpline's
-    calendar: weekly hours, bank holidays, and an admin's closures and extra days."""
+def due(flow, now, band: str | None = None):
+    """The N-th working day after `now` (settings.callbacks.working_days) by the helpline's calendar
+    (weekly hours, bank holidays, an admin's closures and extra days), by the end of the caller's
+    safe time (`band`: "Evening, 5pm to 8pm" is due by 8pm), or the day's close for any time."""
     hours = line_calendar.helpline_hours(flow)
     if hours is None:
         return None
-    return line_calendar.due_at(hours, now, flow.settings.callback_working_days)
+    safe = windows.window(flow, band)
+    by = safe[1] if safe else None
+    return line_calendar.due_at(hours, now, flow.settings.callback_working_days, by=by)
 
 
 def calling_number() -> str | None:

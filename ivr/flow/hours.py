@@ -14,7 +14,7 @@ same decision with its own clock.
     is_open(hours, at)              the engine's open/closed decision
     is_working_day(hours, day)      weekly hours on that weekday and not closed
     next_working_day(hours, day)    the first working day after `day`
-    due_at(hours, booked, n)        the end of the n-th working day after booking
+    due_at(hours, booked, n, by=t)  the n-th working day after booking, at t (or its close)
     use(source) / current()         the admin's closures and extra days for this request
 """
 
@@ -143,14 +143,17 @@ def add_working_days(hours, day: dt.date, n: int, exceptions: Exceptions | None 
     return day
 
 
-def due_at(hours, booked: dt.datetime, n: int, exceptions: Exceptions | None = None) -> dt.datetime | None:
-    """When a request booked at `booked` is due: closing time of the n-th working day after, local time."""
+def due_at(
+    hours, booked: dt.datetime, n: int, exceptions: Exceptions | None = None, by: dt.time | None = None
+) -> dt.datetime | None:
+    """When a request booked at `booked` is due: on the n-th working day after, local time, at `by`
+    (the end of the caller's safe time) or else the line's closing time."""
     exceptions = current() if exceptions is None else exceptions
     zone = ZoneInfo(hours.timezone)
     day = add_working_days(hours, booked.astimezone(zone).date(), n, exceptions)
     if day is None:
         return None
-    closing = max(end for _, end in hours_on(hours, day, exceptions))
+    closing = by if by not in (None, dt.time(0)) else max(end for _, end in hours_on(hours, day, exceptions))
     if closing == dt.time(23, 59, 59, 999999):
         closing = dt.time(23, 59, 59)
     return dt.datetime.combine(day, closing, tzinfo=zone)

@@ -234,6 +234,9 @@ CALLBACK_PROMPTS = (
     "callback.identify.ask",
     "callback.identify.yes",
     "callback.identify.no",
+    "callback.helpline.when.ask",  # the helpline's own callback asks in its name
+    "callback.helpline.identify.ask",
+    "callback.helpline.identify.yes",
     "callback.booked",
     "callback.reference",
     "callback.reference.again",

@@ -150,6 +150,12 @@ def exists(session, email: str) -> bool:
     return len(email) <= 254 and session.scalar(select(Staff.id).where(Staff.email == email)) is not None
 
 
+def who_can(session, ability: str) -> list[str]:
+    """The emails of the active accounts allowed `ability` (queue, prompts, ...), in order."""
+    people = session.scalars(select(Staff).where(Staff.active.is_(True)).order_by(Staff.email))
+    return [person.email for person in people if person.can(ability)]
+
+
 def recent_failures(session, email: str, now: dt.datetime | None = None) -> int:
     since = (now or utcnow()) - LOCKOUT_WINDOW
     return session.scalar(

@@ -105,10 +105,19 @@ def staff_accounts():
     )
 
 
+def account_off_hooks():
+    """What capabilities do when an account is switched off (registered in their init_pages)."""
+    return current_app.extensions.get("ivr.staff.account_off_hooks", ())
+
+
 @bp.post("/accounts/<int:staff_id>/active")
 @requires("accounts")
 def staff_active(staff_id):
-    """Switch an account off (it is signed out at once) or on again (admins; never your own)."""
+    """Switch an account off (it is signed out at once) or on again (admins; never your own).
+
+    Switching off runs each capability's hook in app.extensions["ivr.staff.account_off_hooks"]
+    (hook(email, by) -> a sentence to tell the admin, or None): the callback queue takes back
+    the requests the account held, so none is left stuck with somebody who cannot sign in."""
     turn_on = request.form.get("active") == "1"
     if staff_id == current_user.id:
         flash("You cannot switch off your own account. Ask another admin.", "error")
@@ -123,7 +132,8 @@ def staff_active(staff_id):
         signin.end_sessions(s, person)
         audit.record(s, "account.on" if turn_on else "account.off", person.email)
         email = person.email
-    flash(f"{email} can {'now' if turn_on else 'no longer'} sign in.", "success")
+    said = [] if turn_on else [hook(email, current_user.email) for hook in account_off_hooks()]
+    flash(" ".join([f"{email} can {'now' if turn_on else 'no longer'} sign in."] + [s for s in said if s]), "success")
     return redirect(url_for("staff.staff_accounts"))
 
 

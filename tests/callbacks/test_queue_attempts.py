@@ -86,7 +86,7 @@ def test_an_answered_call_does_not_count_towards_closing(app, caseworker):
     for _ in range(3):
         assert attempt(caseworker, reference, "answered").status_code == 302
     item = app.extensions["ivr.callbacks"].get(reference)
-    assert item.status == "new" and len(item.attempts) == 3
+    assert item.status == "attempted" and len(item.attempts) == 3
 
 
 @pytest.mark.parametrize("outcome", ["", "hung_up"])

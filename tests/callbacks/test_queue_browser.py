@@ -71,10 +71,10 @@ def test_find_by_reference_and_a_clear_message_when_none(server, page):  # noqa:
 
 def test_fifty_a_page_and_the_pagination_links(server, page):  # noqa: F811
     store = server.extensions["ivr.callbacks"]
-    waiting = len(store.list("new")) + len(store.list("in_progress"))
+    waiting = sum(len(store.list(status)) for status in ("new", "assigned", "attempted"))
     for index in range(max(0, 60 - waiting)):
         book(server, f"CA{index:032d}", {"when": "any", "voicemail": "yes", "identify": "yes"}, minutes=index)
-    total = len(store.list("new")) + len(store.list("in_progress"))
+    total = sum(len(store.list(status)) for status in ("new", "assigned", "attempted"))
     sign_in(page, "caseworker")
     page.goto("/admin/queue")
     rows = page.locator("#requests tbody tr")
@@ -128,4 +128,65 @@ def test_assign_to_me_filters_overdue_and_a_lost_race(server, page):  # noqa: F8
         in alert.inner_text()
     )
     assert page.locator("#assigned").inner_text() == "admin@example.org"
+    assert axe_violations(page) == []
+
+
+def test_a_request_worked_in_the_browser_someone_elses_then_closed(server, page):  # noqa: F811
+    """Issue 24: the heading in words, "check it is safe to talk" first, buttons named without stray
+    spaces, the question before working somebody else's request, the status following the work,
+    and a closed request read-only; axe on each page."""
+    safety = {"when": "evening", "voicemail": "no", "identify": "no", "asked_at": "protection_callback"}
+    booked, _ = server.extensions["ivr.callbacks"].book("CA" + "5" * 32, "cy-GB", MOBILE, safety, START)
+    reference = booked.reference
+    server.extensions["ivr.callbacks"].assign(reference, "admin@example.org", START)
+    sign_in(page, "caseworker")
+    page.goto(f"/admin/queue/{reference}")
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == f"Callback request {reference}: protection guidance, Welsh, evening"
+    safe = page.locator("#safe-to-talk")
+    assert "Check it is safe to talk before you say who you are" in safe.inner_text()
+    assert safe.bounding_box()["y"] < page.get_by_role("region", name="Warning: before you ring").bounding_box()["y"]
+    assert page.get_by_role("button", name=f"Show number: request {reference}", exact=True).is_visible()
+    assert page.locator("#listening").inner_text() == "Protection guidance"
+    assert axe_violations(page) == []
+
+    page.get_by_label("No answer").check()
+    page.get_by_role("button", name="Record attempt").click()
+    question = page.get_by_role("heading", level=1)
+    assert question.inner_text() == "This request is admin@example.org's. Record this attempt anyway?"
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Yes, go ahead").click()
+    page.wait_for_url(f"**/admin/queue/{reference}")
+    assert page.locator("#state").inner_text() == "Attempted (1 of 3)"
+
+    page.get_by_label("Done: called back").check()
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "This request is admin@example.org's. Close it anyway?"
+    page.get_by_role("button", name="Yes, go ahead").click()
+    page.wait_for_url("**/admin/queue")
+    page.goto(f"/admin/queue/{reference}")
+    closed = page.locator("#closed")
+    assert "by caseworker@example.org: Done: called back." in closed.inner_text()
+    assert page.get_by_role("button", name=f"Show number: request {reference}").count() == 0
+    assert page.get_by_role("region", name="Warning: before you ring").count() == 0
+    assert page.get_by_role("button").filter(has_text="Save").count() == 0
+    history = page.get_by_role("heading", name="What has happened").locator("xpath=following-sibling::ul[1]")
+    assert "Attempt 1: no answer, by caseworker@example.org" in history.inner_text()
+    assert axe_violations(page) == []
+
+
+def test_an_admin_reassigns_a_request_in_the_browser(server, page):  # noqa: F811
+    safety = {"when": "morning", "voicemail": "yes", "identify": "yes"}
+    booked, _ = server.extensions["ivr.callbacks"].book("CA" + "6" * 32, "en-GB", MOBILE, safety, START)
+    server.extensions["ivr.callbacks"].assign(booked.reference, "caseworker@example.org", START)
+    sign_in(page, "admin")
+    page.goto(f"/admin/queue/{booked.reference}")
+    choose = page.get_by_label("Reassign this request")
+    assert "caseworker@example.org" not in choose.locator("option").all_inner_texts()
+    assert axe_violations(page) == []
+    choose.select_option("Nobody: back to the queue")
+    page.get_by_role("button", name="Reassign").click()
+    page.get_by_text(f"Request {booked.reference} is back in the queue: nobody has it.").wait_for()
+    assert page.locator("#assigned").inner_text() == "Nobody yet"
+    assert page.locator("#state").inner_text() == "New"
     assert axe_violations(page) == []

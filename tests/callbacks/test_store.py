@@ -146,13 +146,13 @@ def test_a_booking_purges_in_passing(app, store, mobile_caller):
 def test_status_changes_are_kept_with_times_and_notes(store):
     made, _ = store.book(sid(8), "en-GB", MOBILE, SAFETY, OPEN)
     later = OPEN + dt.timedelta(hours=2)
-    store.set_status(made.reference, "in_progress", later)
+    store.set_status(made.reference, "assigned", later)
     store.set_status(made.reference, "could_not_reach", later + dt.timedelta(minutes=5), note="no answer")
     found = store.get(made.reference)
     assert found.status == "could_not_reach" and found.status_at == later + dt.timedelta(minutes=5)
     assert [(c.status, c.note) for c in found.history] == [
         ("new", ""),
-        ("in_progress", ""),
+        ("assigned", ""),
         ("could_not_reach", "no answer"),
     ]
     with pytest.raises(StoreError):
