@@ -190,11 +190,27 @@ class Engine:
         if isinstance(node, model.LanguageMenu):
             return self._answer_language(node, state, digits, speech, now)
         if isinstance(node, model.Guidance):
+            if node.plays_key_guide and digits:
+                standard = self._key_during_guide(node, state, digits, now)
+                if standard is not None:
+                    return standard
             if digits or speech:  # any key skips the talk, straight to the choices
                 return self.enter(self.skip_target(node.id), state.fresh(), now)
             return self.enter(node.next, state.fresh(), now)
         # A stray answer for a node that takes none: enter it again.
         return self.enter(node.id, state.fresh(), now)
+
+    def _key_during_guide(self, node: model.Guidance, state: CallState, digits: str, now) -> Reply | None:
+        """One key, one meaning from the first second (caller rule 13): while the key guide says "press 0
+        to talk to a person", 0 does it, 9 gives more time, star says the guide again; None for other keys."""
+        keys = self.settings.keys
+        if digits == keys.person:
+            return self.to_person(state.fresh(), now)
+        if digits == keys.more_time:
+            return self.enter(node.next, replace(state.fresh(), more_time=True), now, ("sys.more_time",))
+        if digits == keys.repeat:
+            return self.render(node.id, state.fresh(), ())
+        return None
 
     def skip_target(self, node_id: str) -> str:
         """The first node after a run of guidance: where 'skip' lands."""

@@ -37,8 +37,7 @@ SYSTEM_PROMPTS = (
     "fallback.number",
 ) + tuple(f"sys.digit.{n}" for n in range(10))  # numbers read back digit by digit
 
-# The standard keys' introduction, said once early in every call: it must name every standard key.
-KEY_GUIDE_PROMPT = "keys.intro"
+KEY_GUIDE_PROMPT = model.KEY_GUIDE_PROMPT
 
 # How a key may be written in the words (the digit itself is always accepted).
 KEY_WORDS = {
