@@ -145,6 +145,7 @@ class Booking:
         said = tuple(self.engine.say(lang, p) for p in preface)
         if tuple(preface) != ("callback.number.silence",):
             said += (self.engine.say(lang, "callback.number.ask"),)
+        said += (self.engine.say(lang, "callback.number.back"),)
         settings = self.engine.settings
         # Typing a number takes longer than pressing one key; relay operators type it.
         timeout = max(settings.timeout_more_time, 30) if state.more_time else max(settings.timeout_normal, 10)
@@ -232,6 +233,9 @@ class Booking:
 
     def _answer_number(self, draft: Draft, state: CallState, digits: str, speech: str, now, quiet_for=0.0) -> Outcome:
         keys = self.keys
+        # On the keypad, star (then hash) is "back" here: Twilio ends a number at its finishing key, so a
+        # bare hash arrives as no input at all. Said "repeat" still says the question again.
+        keyed_back = digits == keys.repeat
         if not digits and speech:
             digits = self._standard_key_said(state.language, speech) or self._digits_said(state.language, speech)
             if not digits:
@@ -246,11 +250,11 @@ class Booking:
             return Outcome(self.ask(draft, replace(state, silences=silences), preface), draft)
         if digits == keys.person:
             return Outcome(self.engine.to_person(state.fresh(), now), None)
-        if digits == keys.repeat:
+        if digits == keys.repeat and not keyed_back:
             return Outcome(self.ask(draft, state.fresh()), draft)
         if digits == keys.more_time:
             return Outcome(self.ask(draft, replace(state.fresh(), more_time=True), ("sys.more_time",)), draft)
-        if digits == keys.back:
+        if digits == keys.back or keyed_back:
             return self._back(draft, state.fresh(), now)
         relay, digits = numbers.split_relay(digits)
         checked = numbers.check_keyed(digits)

@@ -220,6 +220,7 @@ CALLBACK_PROMPTS = (
     "callback.own.other",
     "callback.number.ask",
     "callback.number.silence",
+    "callback.number.back",
     "callback.number.again",
     "callback.number.not_digits",
     "callback.number.too_short",
