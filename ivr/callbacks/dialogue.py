@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 
 from ..engine import CallState, Engine, Gather, Redirect, Reply, Utterance
 from ..flow import model
+from ..flow.speech import hints as speech_hints
 from . import numbers
 
 OWN, NUMBER, CONFIRM, WHEN, VOICEMAIL, IDENTIFY, DONE = (
@@ -33,7 +34,6 @@ STEPS = (OWN, NUMBER, CONFIRM, WHEN, VOICEMAIL, IDENTIFY)
 SAFE_TIMES = {"1": "morning", "2": "afternoon", "3": "evening", "4": "any"}
 YES_NO = {"1": "yes", "2": "no"}
 MAX_NUMBER_TRIES = 3
-NUMBER_HINTS = ("$OOV_CLASS_DIGIT_SEQUENCE",)
 _QUESTIONS = {
     OWN: ((), ("callback.own.yes", "callback.own.other")),
     CONFIRM: ((), ("callback.confirm.yes", "callback.confirm.again")),
@@ -151,7 +151,7 @@ class Booking:
         timeout = max(settings.timeout_more_time, 30) if state.more_time else max(settings.timeout_normal, 10)
         step = f"{node_id}/{NUMBER}"
         listens = self.engine.listens(lang)
-        hints = NUMBER_HINTS if listens else ()
+        hints = self._number_hints(lang) if listens else ()
         gather = Gather(
             step, state, said, timeout, listens, hints, True, route="callback", num_digits=None, finish_on_key="#"
         )
@@ -280,6 +280,13 @@ class Booking:
             if any(f" {phrase} " in heard for phrase in words.get(f"key.{name}", ())):
                 return key
         return ""
+
+    def _number_hints(self, language: str) -> tuple[str, ...]:
+        """The words of a said number as hints ("zero", "oh", "double"): no class token, since the line
+        names no speech model that supports one."""
+        words = self.flow.prompts.words.get(language, {})
+        ids = [f"digit.{n}" for n in range(10)] + [f"callback.number.{w}" for w in ("zero", "double", "triple")]
+        return speech_hints(w for i in ids for w in words.get(i, ()))
 
     def _digits_said(self, language: str, speech: str) -> str:
         words = self.flow.prompts.words.get(language, {})

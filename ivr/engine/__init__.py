@@ -15,6 +15,7 @@ from dataclasses import replace
 from urllib.parse import parse_qsl
 
 from ..flow import model
+from ..flow.speech import hints as speech_hints
 from .heard import EVERY_MENU, NEGATIONS, heard_actions, heard_unnegated, negated, normalise
 from .replies import MAX_COUNT, CallState, Dial, Gather, Hangup, Redirect, Reply, Speak, Utterance
 
@@ -118,7 +119,7 @@ class Engine:
         elif isinstance(node, model.LanguageMenu):
             words = said + self.greeting(node)
             listens = self.listens(state.language)
-            hints = tuple(w for c in node.choices for w in self._words(c.language, c.prompt)) if listens else ()
+            hints = speech_hints(w for c in node.choices for w in self._words(c.language, c.prompt)) if listens else ()
             gather = Gather(node.id, state, words, self.timeout(state), listens, hints, True)
             steps = (gather, Redirect("input", node.id, state))
         elif isinstance(node, model.Transfer):
@@ -171,7 +172,8 @@ class Engine:
             words += (self.say(lang, f"sys.choices.{len(menu.choices)}"),)
             words += tuple(self.choice_line(lang, c.prompt, c.key) for c in menu.choices)
         listens = self.listens(lang)
-        hints = tuple(phrase for phrase, _ in self._speech(menu, lang)) if listens else ()
+        # Said digits ("2") still match a choice; only words and phrases are sent to Twilio as hints.
+        hints = speech_hints(phrase for phrase, _ in self._speech(menu, lang)) if listens else ()
         return Gather(menu.id, state, words, self.timeout(state), listens, hints, True)
 
     # --- answers ----------------------------------------------------------------------
