@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from . import model
+from .spoken_numbers import unknown_numbers
 from .targets import nearest
 from .yamlfile import Problem
 
@@ -348,3 +349,15 @@ def _check_key_guide(flow: model.Flow, context: dict, problems: list[Problem]):
         pfile, pline = lines.get((code, KEY_GUIDE_PROMPT), default)
         for message in key_guide_problems(texts[KEY_GUIDE_PROMPT], flow.settings.keys):
             problems.append(Problem(pfile, pline, f"prompt {KEY_GUIDE_PROMPT!r} ({code}): {message}"))
+
+
+def _check_numbers_said(flow: model.Flow, context: dict, problems: list[Problem]):
+    """Every phone number the words say is one of settings.numbers (spoken_numbers.py says how it is found)."""
+    lines = context.get("prompt_lines", {})
+    prompt_dir = context.get("prompt_dir")
+    for code, texts in flow.prompts.texts.items():
+        default = (f"{prompt_dir}/{code}.yaml" if prompt_dir else f"prompts/{code}.yaml", 1)
+        for prompt_id, text in texts.items():
+            for message in unknown_numbers(text, flow.settings.numbers):
+                pfile, pline = lines.get((code, prompt_id), default)
+                problems.append(Problem(pfile, pline, f"prompt {prompt_id!r} ({code}): {message}"))

@@ -121,12 +121,16 @@ def _normalise(found) -> list[Problem]:
 
 def check(overrides: dict, language: str, prompt_id: str, text: str, action: str) -> tuple[Flow | None, list[Problem]]:
     """(the candidate flow or None, every problem): text checks, flow checks, then plug-in checks."""
-    problems = [Problem(f"{prompt_id} ({language}): {m}") for m in check_text(text, language).errors]
+    numbers = current_app.extensions["ivr.line.shipped"].flow.settings.numbers
+    problems = [Problem(f"{prompt_id} ({language}): {m}") for m in check_text(text, language, numbers).errors]
     config = current_app.config
     try:
         flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), overrides)
     except FlowError as exc:
-        return None, problems + [Problem(str(p)) for p in exc.problems]  # file:line, as `ivr check` prints
+        # file:line, as `ivr check` prints; a problem of the edited words already said above is not said twice
+        said = {str(p).split(": ", 1)[1] for p in problems}
+        flow_problems = [Problem(str(p)) for p in exc.problems if str(p).split(": ", 2)[-1] not in said]
+        return None, problems + flow_problems
     if problems:
         return flow, problems
     candidate = Candidate(flow, overrides, language, prompt_id, text, action)

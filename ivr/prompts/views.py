@@ -181,7 +181,7 @@ def prompt_save(language, prompt_id):
     known(language, prompt_id)
     text = request.form.get("text", "").replace("\r\n", "\n").strip()
     seen = request.form.get("revision", 0, type=int)
-    report = check_text(text, language)
+    report = check_text(text, language, shipped_flow().settings.numbers)
     if report.errors:
         return render_edit(
             language, prompt_id, 400, text=text, errors={"text": report.errors[0]}, all_errors=report.errors
@@ -288,7 +288,7 @@ def prompt_check():
     data = request.get_json(silent=True) or {}
     text = str(data.get("text", ""))[:5000]
     language = str(data.get("language", "en-GB"))
-    return jsonify(check_text(text, language).as_dict())
+    return jsonify(check_text(text, language, shipped_flow().settings.numbers).as_dict())
 
 
 @bp.get("/prompts/<language>/<prompt_id>/history")
