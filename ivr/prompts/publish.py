@@ -194,18 +194,7 @@ def publish(
 ) -> Outcome:
     """Check, render, store, switch. Raises store.Conflict (the draft changed) or Refused (nothing changed)."""
     started = time.perf_counter()
-    with db().session() as s:
-        if draft_revision is not None:
-            _same_draft(s, language, prompt_id, draft_revision)
-        overrides = store.published_texts(s)
-    overrides.setdefault(language, {})[prompt_id] = text
-    flow, problems = check(overrides, language, prompt_id, text, action)
-    confirmed = []
-    if problems:
-        refused = Refused(problems)
-        if not (confirm and refused.overridable):
-            raise refused
-        confirmed = [str(p) for p in problems]
+    flow, confirmed = vet(language, prompt_id, text, action, draft_revision=draft_revision, confirm=confirm)
     played = plays_audio()
     rendered = render_missing(flow, language, prompt_id) if played else []
     with db().session() as s:
@@ -227,6 +216,23 @@ def publish(
         except Exception:
             log.exception("after-publish hook %r failed", hook)
     return Outcome(version_id, rendered, time.perf_counter() - started, confirmed, played)
+
+
+def vet(language, prompt_id, text, action="publish", *, draft_revision=None, confirm=False) -> tuple[Flow, list[str]]:
+    """Every check of a publish, nothing stored: (the candidate flow, the problems an admin confirmed).
+    Raises store.Conflict (the draft changed) or Refused. Also run before words wait for approval."""
+    with db().session() as s:
+        if draft_revision is not None:
+            _same_draft(s, language, prompt_id, draft_revision)
+        overrides = store.published_texts(s)
+    overrides.setdefault(language, {})[prompt_id] = text
+    flow, problems = check(overrides, language, prompt_id, text, action)
+    if not problems:
+        return flow, []
+    refused = Refused(problems)
+    if not (confirm and refused.overridable):
+        raise refused
+    return flow, [str(p) for p in problems]
 
 
 def _same_draft(session, language, prompt_id, revision):

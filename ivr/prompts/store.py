@@ -95,6 +95,7 @@ def save_draft(session, language: str, prompt_id: str, text: str, seen_revision:
         session.add(draft)
     else:
         draft.text, draft.revision, draft.edited_by, draft.edited_at = text, current + 1, by, utcnow()
+        draft.waiting_by, draft.waiting_since = "", None  # changed words must be asked about again
     session.flush()
     return draft
 

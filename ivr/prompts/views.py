@@ -14,8 +14,8 @@ from ..errors import FlowError
 from ..flow import load_flow, tree
 from ..staff import staff_blueprint, words
 from ..staff.access import db, requires
+from . import approval, sound, store
 from . import publish as publishing
-from . import sound, store
 from .models import PromptVersion
 from .textcheck import check_text
 
@@ -216,9 +216,18 @@ def prompt_publish(language, prompt_id):
     with db().session() as s:
         draft = store.get_draft(s, language, prompt_id)
         text = draft.text if draft is not None else None
+        live = store.published_texts(s).get(language, {}).get(prompt_id, shipped_text(language, prompt_id) or "")
+        numbers = shipped_flow().settings.numbers
+        reasons = approval.needs_approval(prompt_id, live, text, numbers) if text is not None else []
+        alone = bool(reasons) and not approval.others_who_may_approve(s, current_user.email)
+    if alone:  # nobody else could approve: published as before, and said so (page and audit trail)
+        reasons, unchecked = [], reasons
     try:
         if text is None:
             raise store.Conflict(None)
+        if reasons:  # safety words: checked now, live only once another editor or an admin approves them
+            publishing.vet(language, prompt_id, text, draft_revision=seen, confirm=confirm)
+            return ask_approval(language, prompt_id, seen, reasons)
         outcome = publishing.publish(
             language, prompt_id, text, current_user.email, draft_revision=seen, confirm=confirm
         )
@@ -246,7 +255,32 @@ def prompt_publish(language, prompt_id):
             may_confirm=may_confirm,
         )
     flash(outcome.message(), "success")
+    if alone:
+        with db().session() as s:
+            audit.record(s, "prompt.approval.nobody_else", f"{prompt_id} ({language}): " + "; ".join(unchecked))
+        flash(
+            f"These are safety words ({'; '.join(unchecked)}) and no second person checked them: no other editor "
+            "or admin has an account. Add one under Accounts, so safety words are approved by two people.",
+            "info",
+        )
     return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id))
+
+
+def ask_approval(language, prompt_id, seen, reasons):
+    """The draft (checked) waits for a second staff member: said on the page, audited."""
+    with db().session() as s:
+        draft = store.get_draft(s, language, prompt_id)
+        if draft is None or draft.revision != seen:
+            raise store.Conflict(draft)
+        if not draft.waiting:
+            approval.ask(s, draft, current_user.email)
+            audit.record(s, "prompt.approval.asked", f"{prompt_id} ({language}) draft {seen}: " + "; ".join(reasons))
+    flash(
+        f"Waiting for approval: these are safety words ({'; '.join(reasons)}), so another editor or an admin "
+        "must approve them before callers hear them. Callers still hear the words they heard before.",
+        "info",
+    )
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id) + "#draft")
 
 
 @bp.post("/prompts/<language>/<prompt_id>/confirm")
