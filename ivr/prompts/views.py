@@ -136,11 +136,18 @@ def _edit_context(language, prompt_id, s):
             others.append((other, text, flow.prompts.review.get(other, "")))
     langs = languages()
     stale = language != langs[0] and (prompt_id, language) in store.stale_translations(s, langs[0], langs)
+    english_change = None
+    if stale:  # what changed in the source words since this translation was set, word by word
+        then = store.source_when_translated(s, langs[0], language, prompt_id)
+        then = then if then is not None else shipped_text(langs[0], prompt_id) or ""
+        now = published.get(langs[0], {}).get(prompt_id, shipped_text(langs[0], prompt_id) or "")
+        english_change = diff_html(then, now)
     return {
         "language": language,
         "prompt_id": prompt_id,
         "title": words.prompt_title(flow, prompt_id, live),
         "stale": stale and bool(live),
+        "english_change": english_change,
         "source_language": langs[0],
         "live": live,
         "draft": store.get_draft(s, language, prompt_id),
