@@ -26,7 +26,8 @@ context are active) with a `Candidate`:
 and returns a list of problems (an empty list: nothing wrong). A problem is any
 object whose `str()` is the message staff read; if it has a true
 `overridable` attribute an admin may publish anyway by confirming on the
-page (the confirmation is audited), otherwise the publish is refused. A check
+page (the confirmation is audited), otherwise the publish is refused. A `cause`
+of "tree" says the call tree on the server, not the words, broke something. A check
 that raises refuses the publish (its error is shown), so a broken check never
 lets words through unchecked.
 """
@@ -73,6 +74,7 @@ class Problem:
 
     message: str
     overridable: bool = False
+    cause: str = ""  # "tree": the call tree on the server changed, not the words (a plug-in check may say so)
 
     def __str__(self) -> str:
         return self.message
@@ -115,7 +117,7 @@ def _normalise(found) -> list[Problem]:
         if isinstance(problem, Problem):
             out.append(problem)
         else:
-            out.append(Problem(str(problem), bool(getattr(problem, "overridable", False))))
+            out.append(Problem(str(problem), bool(getattr(problem, "overridable", False)), getattr(problem, "cause", "")))
     return out
 
 

@@ -246,6 +246,7 @@ def prompt_publish(language, prompt_id):
         with db().session() as s:
             audit.record(s, "prompt.publish.refused", f"{prompt_id} ({language}): " + "; ".join(exc.problems)[:500])
         may_confirm = exc.overridable and current_user.role == "admin"
+        tree_changed = any(getattr(p, "cause", "") == "tree" for p in exc.items)
         return render_edit(
             language,
             prompt_id,
@@ -255,11 +256,14 @@ def prompt_publish(language, prompt_id):
                 + (
                     "An admin may confirm the problems below and publish anyway."
                     if may_confirm
+                    else "The call tree on the server changed: the problems below say what changed and who can act."
+                    if tree_changed
                     else "Fix the draft and try again."
                 )
             },
             problems=exc.problems,
             may_confirm=may_confirm,
+            tree_changed=tree_changed,
         )
     flash(outcome.message(), "success")
     if alone:
