@@ -361,3 +361,42 @@ def _check_numbers_said(flow: model.Flow, context: dict, problems: list[Problem]
             for message in unknown_numbers(text, flow.settings.numbers):
                 pfile, pline = lines.get((code, prompt_id), default)
                 problems.append(Problem(pfile, pline, f"prompt {prompt_id!r} ({code}): {message}"))
+
+
+# The key guide's checks in an editor's words, at the field: what callers would no longer be told.
+KEY_HOW = {
+    "person": "how to talk to a person",
+    "repeat": "how to hear the choices again",
+    "back": "how to go back",
+    "more_time": "how to get more time, or slower speech",
+}
+KEY_SAID = {"*": "star", "#": "hash"}
+
+
+def key_guide_missing(text: str, keys: model.Keys) -> list[str]:
+    """'This no longer says how to go back (press hash).' for each standard key the key guide leaves out."""
+    return [
+        f"This no longer says {KEY_HOW[role]} (press {KEY_SAID.get(key, key)})."
+        for role, key in keys.as_dict().items()
+        if not key_named(text, key)
+    ]
+
+
+def stretch_warnings(flow: model.Flow, prompt_id: str, language: str) -> list[str]:
+    """In an editor's words: each stretch of talk with no choice, over 30 seconds in `language`, that `prompt_id`
+    is part of (what `ivr check` would warn of once the words are published)."""
+    nexts = {n.next for n in flow.nodes.values() if isinstance(n, model.Guidance)}
+    warnings = []
+    for node in flow.nodes.values():
+        heads = isinstance(node, model.Callback) or (isinstance(node, model.Guidance) and node.id not in nexts)
+        if not heads:
+            continue
+        words, path = guidance_stretch(flow, node.id, language)
+        says = any(prompt_id in getattr(flow.nodes[n], "prompts", ()) for n in path)
+        if says and spoken_seconds(words) > MAX_STRETCH_SECONDS:
+            warnings.append(
+                f"Callers would hear about {spoken_seconds(words):.0f} seconds of talk before a choice here "
+                f"({words} words, from {node.kind} {node.id!r}). Keep each part under {MAX_STRETCH_SECONDS} "
+                "seconds: shorten these words, or ask for the guidance to be cut into parts"
+            )
+    return warnings

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 import phonenumbers
 
 from ..flow.spoken_numbers import unknown_numbers
-from ..flow.wording import MAX_PROMPT_WORDS
+from ..flow.wording import KEY_GUIDE_PROMPT, MAX_PROMPT_WORDS, key_guide_missing
 
 WORDS_PER_SECOND = 2.5
 MAX_SENTENCE_WORDS = 20
@@ -104,9 +104,11 @@ def _describe(char: str) -> str:
     return f"{char!r} ({name})" if char.isprintable() and not char.isspace() else name
 
 
-def check_text(text: str, language: str = "en-GB", numbers: Mapping | None = None) -> Report:
+def check_text(
+    text: str, language: str = "en-GB", numbers: Mapping | None = None, prompt_id: str = "", keys=None
+) -> Report:
     """Check one prompt's words in one language; with `numbers` (the line's settings.numbers), every phone
-    number the words say must be one of them."""
+    number the words say must be one of them; with `keys`, the key guide (`prompt_id`) names every standard key."""
     report = Report()
     stripped = text.strip()
     report.characters = len(stripped)
@@ -148,6 +150,8 @@ def check_text(text: str, language: str = "en-GB", numbers: Mapping | None = Non
 
     for message in unknown_numbers(stripped, numbers) if numbers is not None else ():
         report.findings.append(Finding("error", message))
+    if keys is not None and prompt_id == KEY_GUIDE_PROMPT:
+        report.findings += [Finding("error", message) for message in key_guide_missing(stripped, keys)]
 
     sentences = [s for s in _SENTENCE.split(stripped) if _WORD.search(s) or re.search(r"\d", s)]
     report.sentences = max(len(sentences), 1)

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from .. import audit
 from ..errors import FlowError
-from ..flow import load_flow, tree
+from ..flow import load_flow, tree, wording
 from ..staff import staff_blueprint, words
 from ..staff.access import db, requires
 from . import approval, sound, store
@@ -157,7 +157,23 @@ def _edit_context(language, prompt_id, s):
         "recordings": sound.recordings_for(s, language, prompt_id),
         "can_hear": sound.can_render(),
         "hear_reason": sound.unavailable_reason(),
+        "publish_warnings": _publish_warnings(s, language, prompt_id),
     }
+
+
+def _publish_warnings(session, language, prompt_id) -> list[str]:
+    """What `ivr check` would warn of once the draft is published (a stretch over 30 seconds), in words."""
+    draft = store.get_draft(session, language, prompt_id)
+    if draft is None:
+        return []
+    overrides = store.published_texts(session)
+    overrides.setdefault(language, {})[prompt_id] = draft.text
+    config = current_app.config
+    try:
+        flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), overrides)
+    except FlowError:
+        return []  # its errors are said at publish
+    return wording.stretch_warnings(flow, prompt_id, language)
 
 
 def render_edit(language, prompt_id, status=200, **extra):
@@ -333,7 +349,9 @@ def prompt_check():
     data = request.get_json(silent=True) or {}
     text = str(data.get("text", ""))[:5000]
     language = str(data.get("language", "en-GB"))
-    return jsonify(check_text(text, language, shipped_flow().settings.numbers).as_dict())
+    prompt_id = str(data.get("prompt_id", ""))[:100]
+    settings = shipped_flow().settings
+    return jsonify(check_text(text, language, settings.numbers, prompt_id, settings.keys).as_dict())
 
 
 @bp.get("/prompts/<language>/<prompt_id>/history")
