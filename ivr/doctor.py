@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .flow import read_flow
+from .flow import read_flow, speech
 from .flow.checks import check_flow
 from .flow.placeholders import placeholder
 
@@ -82,7 +82,9 @@ def check_flow_and_numbers(config) -> list[Finding]:
         tree = Finding(True, f"the call tree passes its checks ({len(flow.nodes)} nodes)")
     # The numbers are said one by one even when the tree has errors: a placeholder marked verified is one of them.
     findings = [tree, *check_numbers(flow)]
-    return findings if errors else findings + check_hours(flow, exceptions=admin_days(config)) + check_speech(flow)
+    doc = context.get("doc")
+    where = (lambda code: f"{doc.file}:{doc.line('settings', 'languages', code, 'speech')}") if doc else None
+    return findings if errors else findings + check_hours(flow, exceptions=admin_days(config)) + check_speech(flow, where)
 
 
 def check_numbers(flow) -> list[Finding]:
@@ -105,11 +107,24 @@ def check_numbers(flow) -> list[Finding]:
     return findings
 
 
-def check_speech(flow) -> list[Finding]:
-    """Each language: whether its menus take words as well as keys (flows.yaml `speech`)."""
+def check_speech(flow, where=None) -> list[Finding]:
+    """Each language: whether its menus take words as well as keys (flows.yaml `speech`); `where(code)` is
+    the file:line of a language's setting, said with a language Twilio's <Gather> does not list for speech."""
     findings = []
     for code, language in flow.settings.languages.items():
-        if language.speech:
+        if language.speech and not speech.twilio_lists(language.speech_language):
+            at = f" ({where(code)})" if where else ""
+            findings.append(
+                Finding(
+                    False,
+                    f"{code}: menus listen for words{at}, but Twilio's <Gather> does not list "
+                    f"{language.speech_language} for speech recognition, and a <Gather> asking for a language it "
+                    "does not support fails as a whole (the caller's keys are lost too)",
+                    f"set speech: false for {code} in flows.yaml; turn it on only after a live call has shown "
+                    f"Twilio understands words in {language.speech_language}",
+                )
+            )
+        elif language.speech:
             findings.append(
                 Finding(True, f"{code}: menus take keys and words (speech recognition in {language.speech_language})")
             )

@@ -158,8 +158,20 @@ class Caller:
         assert gather is not None, f"no <Gather> to answer in {self.answer.response.data!r}"
         return gather.get("action")
 
-    def press(self, key: str) -> Answer:
-        return self.post(self._action(), Digits=key)
+    def press(self, keys: str) -> Answer:
+        """Press `keys` at the current Gather and send what Twilio sends: a menu (numDigits) takes its
+        first key; a number ends at finishOnKey, which Twilio leaves out; pressing the finishing key
+        before any other ends the Gather with no input (then Twilio acts as on silence)."""
+        action = self._action()
+        gather = self.answer.gather
+        finish = gather.get("finishOnKey", "#")  # Twilio's default when the attribute is absent
+        if finish and finish in keys:
+            keys = keys[: keys.index(finish)]
+        elif gather.get("numDigits"):
+            keys = keys[: int(gather.get("numDigits"))]
+        if not keys:
+            return self.silence()
+        return self.post(action, Digits=keys)
 
     def say(self, words: str) -> Answer:
         return self.post(self._action(), SpeechResult=words, Confidence="0.9")

@@ -89,3 +89,62 @@ def test_the_closed_helpline_offers_its_number_again_on_star(shared_client, lang
     assert said(language, "offer.number", "*") in first.text
     again = caller.press("*")
     assert "0845 758 5112" in again.text and again.text == first.text
+
+
+def at_the_key_guide(caller, language: str):
+    """Ring and choose `language`: the key guide is playing (its Gather listens for one key)."""
+    caller.ring()
+    guide = caller.press("1" if language == "en-GB" else "2")
+    assert FLOW.prompts.text("keys.intro", language) in guide.text
+    assert guide.gather.get("action").split("?")[0].endswith("/voice/input/keys_intro")
+    return guide
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_0_during_the_key_guide_puts_you_through_to_a_person(shared_client, shared_open_clock, language):
+    caller = Caller(shared_client)
+    at_the_key_guide(caller, language)
+    answer = caller.press("0")
+    assert answer.find("Dial/Number").text == FLOW.settings.numbers["helpline"].e164
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_0_during_the_key_guide_when_the_helpline_is_closed_offers_the_number(shared_client, shared_open_clock, language):
+    from .conftest import CLOSED
+
+    shared_open_clock.now = CLOSED
+    caller = Caller(shared_client)
+    at_the_key_guide(caller, language)
+    answer = caller.press("0")
+    assert answer.find("Dial") is None
+    assert FLOW.prompts.text("helpline.closed", language) in answer.text
+    assert answer.gather.get("action").split("?")[0].endswith("/voice/input/helpline_closed")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_9_during_the_key_guide_gives_more_time_from_then_on(shared_client, shared_open_clock, language):
+    caller = Caller(shared_client)
+    at_the_key_guide(caller, language)
+    answer = caller.press("9")
+    assert answer.text.startswith(FLOW.prompts.text("sys.more_time", language))
+    assert answer.gather.get("action").split("?")[0].endswith("/voice/input/main")
+    assert answer.gather.get("timeout") == str(FLOW.settings.timeout_more_time)
+    assert "m=1" in answer.gather.get("action")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_star_during_the_key_guide_says_it_again(shared_client, shared_open_clock, language):
+    caller = Caller(shared_client)
+    guide = at_the_key_guide(caller, language)
+    again = caller.press("*")
+    assert again.text == guide.text
+    assert again.gather.get("action").split("?")[0].endswith("/voice/input/keys_intro")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_any_other_key_during_the_key_guide_still_skips_to_the_main_menu(shared_client, shared_open_clock, language):
+    caller = Caller(shared_client)
+    at_the_key_guide(caller, language)
+    answer = caller.press("5")
+    assert answer.gather.get("action").split("?")[0].endswith("/voice/input/main")
+    assert "m=0" in answer.gather.get("action")

@@ -190,3 +190,66 @@ def test_ivr_doctor_reports_the_setting_of_each_language(tmp_path):
         findings["en-GB"].what,
         findings["cy-GB"].what,
     ]
+
+
+# --- Speech hints and the languages Twilio lists (issue 26, item 12) ---------------------------------
+
+
+def bad_hints(gather) -> list[str]:
+    """The hints Twilio would warn about or refuse: `#`, `*`, bare digits, $CLASS tokens."""
+    phrases = [p.strip() for p in (gather.get("hints") or "").split(",")]
+    return [p for p in phrases if p and ("#" in p or "*" in p or "$" in p or any(ch.isdigit() for ch in p))]
+
+
+def test_every_menus_hints_are_words_and_phrases_only(line):
+    client, listens = line
+    caller = Caller(client)
+    for language in (code for code, on in listens.items() if on):  # a keys-only Gather has no hints (above)
+        for menu in MENUS + ["welcome"]:
+            answer = caller.post(f"/voice/node/{menu}?l={language}&m=0&s=0&w=0")
+            assert answer.gather.get("hints"), menu  # words are still hinted
+            assert bad_hints(answer.gather) == [], (language, menu)
+
+
+def test_a_said_digit_still_chooses_though_it_is_not_a_hint(shared_client):
+    caller = Caller(shared_client)
+    caller.post("/voice/node/main?l=en-GB&m=0&s=0&w=0")
+    answer = caller.say("2")  # what Twilio's recogniser may return for "two"
+    assert answer.gather.get("action").split("?")[0].endswith("/voice/input/prison")
+
+
+def test_the_number_questions_hints_carry_no_class_token(booking_line):
+    caller = Caller(booking_line, from_number="anonymous")
+    caller.post("/voice/node/callback?l=en-GB&m=0&s=0&w=0")
+    asked = caller.follow()
+    assert asked.gather.get("input") == "dtmf speech"
+    assert bad_hints(asked.gather) == []
+    assert "zero" in asked.gather.get("hints").split(", ")
+
+
+def test_ivr_check_warns_at_the_line_of_speech_true_for_a_language_twilio_does_not_list(runner, tmp_path):
+    result, path = checked(runner, tmp_path, (WELSH_OFF, "      speech: true\n"))
+    assert result.exit_code == 0, result.output
+    line = (tmp_path / "flows.yaml").read_text().splitlines().index("      speech: true") + 1
+    lines = (tmp_path / "flows.yaml").read_text().splitlines()
+    assert lines[line - 1] == "      speech: true" and "cy-GB" in "".join(lines[line - 6 : line])
+    assert (
+        f"{path}:{line}: warning: language cy-GB has speech: true, but Twilio's <Gather> does not list cy-GB "
+        "for speech recognition"
+    ) in result.output
+    assert "turn it on only after a live call has shown" in result.output
+    shipped, _ = checked(runner, tmp_path / "shipped")
+    assert "does not list" not in shipped.output
+
+
+def test_ivr_doctor_warns_at_the_line_of_speech_true_for_a_language_twilio_does_not_list(tmp_path):
+    shutil.copytree(ROOT / "prompts", tmp_path / "prompts")
+    path = flow_copy(tmp_path, (WELSH_OFF, "      speech: true\n"))
+    line = (tmp_path / "flows.yaml").read_text().splitlines().index("      speech: true") + 1
+    doctor = check_flow_and_numbers({"IVR_FLOW": path, "IVR_PROMPTS": str(tmp_path / "prompts")})
+    [welsh] = [f for f in doctor if f.what.startswith("cy-GB:")]
+    assert not welsh.ok
+    assert f"{path}:{line}" in welsh.what and "Twilio's <Gather> does not list cy-GB" in welsh.what
+    assert "live call" in welsh.fix
+    [english] = [f for f in doctor if f.what.startswith("en-GB:")]
+    assert english.ok

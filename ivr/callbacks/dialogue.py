@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 
 from ..engine import CallState, Engine, Gather, Redirect, Reply, Utterance
 from ..flow import model
+from ..flow.speech import hints as speech_hints
 from . import numbers
 
 OWN, NUMBER, CONFIRM, WHEN, VOICEMAIL, IDENTIFY, DONE = (
@@ -33,7 +34,6 @@ STEPS = (OWN, NUMBER, CONFIRM, WHEN, VOICEMAIL, IDENTIFY)
 SAFE_TIMES = {"1": "morning", "2": "afternoon", "3": "evening", "4": "any"}
 YES_NO = {"1": "yes", "2": "no"}
 MAX_NUMBER_TRIES = 3
-NUMBER_HINTS = ("$OOV_CLASS_DIGIT_SEQUENCE",)
 _QUESTIONS = {
     OWN: ((), ("callback.own.yes", "callback.own.other")),
     CONFIRM: ((), ("callback.confirm.yes", "callback.confirm.again")),
@@ -158,12 +158,13 @@ class Booking:
         said = tuple(self.engine.say(lang, p) for p in preface)
         if tuple(preface) != ("callback.number.silence",):
             said += (self.engine.say(lang, "callback.number.ask"),)
+        said += (self.engine.say(lang, "callback.number.back"),)
         settings = self.engine.settings
         # Typing a number takes longer than pressing one key; relay operators type it.
         timeout = max(settings.timeout_more_time, 30) if state.more_time else max(settings.timeout_normal, 10)
         step = f"{node_id}/{NUMBER}"
         listens = self.engine.listens(lang)
-        hints = NUMBER_HINTS if listens else ()
+        hints = self._number_hints(lang) if listens else ()
         gather = Gather(
             step, state, said, timeout, listens, hints, True, route="callback", num_digits=None, finish_on_key="#"
         )
@@ -245,6 +246,9 @@ class Booking:
 
     def _answer_number(self, draft: Draft, state: CallState, digits: str, speech: str, now, quiet_for=0.0) -> Outcome:
         keys = self.keys
+        # On the keypad, star (then hash) is "back" here: Twilio ends a number at its finishing key, so a
+        # bare hash arrives as no input at all. Said "repeat" still says the question again.
+        keyed_back = digits == keys.repeat
         if not digits and speech:
             digits = self._standard_key_said(state.language, speech) or self._digits_said(state.language, speech)
             if not digits:
@@ -259,11 +263,11 @@ class Booking:
             return Outcome(self.ask(draft, replace(state, silences=silences), preface), draft)
         if digits == keys.person:
             return Outcome(self.engine.to_person(state.fresh(), now), None)
-        if digits == keys.repeat:
+        if digits == keys.repeat and not keyed_back:
             return Outcome(self.ask(draft, state.fresh()), draft)
         if digits == keys.more_time:
             return Outcome(self.ask(draft, replace(state.fresh(), more_time=True), ("sys.more_time",)), draft)
-        if digits == keys.back:
+        if digits == keys.back or keyed_back:
             return self._back(draft, state.fresh(), now)
         relay, digits = numbers.split_relay(digits)
         checked = numbers.check_keyed(digits)
@@ -289,6 +293,13 @@ class Booking:
             if any(f" {phrase} " in heard for phrase in words.get(f"key.{name}", ())):
                 return key
         return ""
+
+    def _number_hints(self, language: str) -> tuple[str, ...]:
+        """The words of a said number as hints ("zero", "oh", "double"): no class token, since the line
+        names no speech model that supports one."""
+        words = self.flow.prompts.words.get(language, {})
+        ids = [f"digit.{n}" for n in range(10)] + [f"callback.number.{w}" for w in ("zero", "double", "triple")]
+        return speech_hints(w for i in ids for w in words.get(i, ()))
 
     def _digits_said(self, language: str, speech: str) -> str:
         words = self.flow.prompts.words.get(language, {})

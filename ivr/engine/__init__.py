@@ -15,6 +15,7 @@ from dataclasses import replace
 from urllib.parse import parse_qsl
 
 from ..flow import model
+from ..flow.speech import hints as speech_hints
 from .heard import EVERY_MENU, NEGATIONS, heard_actions, heard_unnegated, negated, normalise
 from .replies import MAX_COUNT, CallState, Dial, Gather, Hangup, Redirect, Reply, Speak, Utterance
 
@@ -118,7 +119,7 @@ class Engine:
         elif isinstance(node, model.LanguageMenu):
             words = said + self.greeting(node)
             listens = self.listens(state.language)
-            hints = tuple(w for c in node.choices for w in self._words(c.language, c.prompt)) if listens else ()
+            hints = speech_hints(w for c in node.choices for w in self._words(c.language, c.prompt)) if listens else ()
             gather = Gather(node.id, state, words, self.timeout(state), listens, hints, True)
             steps = (gather, Redirect("input", node.id, state))
         elif isinstance(node, model.Transfer):
@@ -171,7 +172,8 @@ class Engine:
             words += (self.say(lang, f"sys.choices.{len(menu.choices)}"),)
             words += tuple(self.choice_line(lang, c.prompt, c.key) for c in menu.choices)
         listens = self.listens(lang)
-        hints = tuple(phrase for phrase, _ in self._speech(menu, lang)) if listens else ()
+        # Said digits ("2") still match a choice; only words and phrases are sent to Twilio as hints.
+        hints = speech_hints(phrase for phrase, _ in self._speech(menu, lang)) if listens else ()
         return Gather(menu.id, state, words, self.timeout(state), listens, hints, True)
 
     # --- answers ----------------------------------------------------------------------
@@ -190,11 +192,27 @@ class Engine:
         if isinstance(node, model.LanguageMenu):
             return self._answer_language(node, state, digits, speech, now)
         if isinstance(node, model.Guidance):
+            if node.plays_key_guide and digits:
+                standard = self._key_during_guide(node, state, digits, now)
+                if standard is not None:
+                    return standard
             if digits or speech:  # any key skips the talk, straight to the choices
                 return self.enter(self.skip_target(node.id), state.fresh(), now)
             return self.enter(node.next, state.fresh(), now)
         # A stray answer for a node that takes none: enter it again.
         return self.enter(node.id, state.fresh(), now)
+
+    def _key_during_guide(self, node: model.Guidance, state: CallState, digits: str, now) -> Reply | None:
+        """One key, one meaning from the first second (caller rule 13): while the key guide says "press 0
+        to talk to a person", 0 does it, 9 gives more time, star says the guide again; None for other keys."""
+        keys = self.settings.keys
+        if digits == keys.person:
+            return self.to_person(state.fresh(), now)
+        if digits == keys.more_time:
+            return self.enter(node.next, replace(state.fresh(), more_time=True), now, ("sys.more_time",))
+        if digits == keys.repeat:
+            return self.render(node.id, state.fresh(), ())
+        return None
 
     def skip_target(self, node_id: str) -> str:
         """The first node after a run of guidance: where 'skip' lands."""

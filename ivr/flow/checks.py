@@ -13,7 +13,14 @@ import phonenumbers
 from . import model
 from .placeholders import placeholder
 from .targets import as_meant, check_targets, did_you_mean, nearest
-from .wording import KEY_NAMES, _check_key_guide, _check_prompts, _check_spoken_lengths, _check_working_days
+from .wording import (
+    KEY_NAMES,
+    _check_key_guide,
+    _check_numbers_said,
+    _check_prompts,
+    _check_spoken_lengths,
+    _check_working_days,
+)
 from .yamlfile import Problem
 
 MAX_CHOICES = 4
@@ -69,6 +76,7 @@ def check_flow(flow: model.Flow, context: dict) -> list[Problem]:
     _check_no_hang_up(flow, at, setting_line)
     _check_prompts(flow, context, problems)
     _check_key_guide(flow, context, problems)
+    _check_numbers_said(flow, context, problems)
     _check_working_days(flow, context, problems)
     return _without_knock_ons(problems, context)
 

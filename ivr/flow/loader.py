@@ -15,7 +15,7 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import FlowError
-from . import model
+from . import model, speech
 from .prompt_files import _display, read_prompts
 from .reader import _ID, _allowed, _Reader
 from .targets import did_you_mean, nearest
@@ -62,9 +62,10 @@ VALID_KEYS = frozenset("0123456789*#")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 
-def _read_speech(r: _Reader, spec: dict, path, code: str) -> bool:
+def _read_speech(r: _Reader, spec: dict, path, code: str, speech_language: str) -> bool:
     """A language's `speech`: true when Twilio recognises speech in it, false for keys only.
-    Left out, it is keys only (a <Gather> asking for an unsupported language fails whole)."""
+    Left out, it is keys only (a <Gather> asking for an unsupported language fails whole);
+    true for a language Twilio's <Gather> does not list is a warning at its line."""
     if "speech" not in spec:
         r.problem(
             path,
@@ -81,6 +82,8 @@ def _read_speech(r: _Reader, spec: dict, path, code: str) -> bool:
             f"not {value!r}",
         )
         return False
+    if value and not speech.twilio_lists(speech_language):
+        r.problem(path + ("speech",), speech.unlisted_warning(code, speech_language), "warning")
     return value
 
 
@@ -100,12 +103,13 @@ def _read_settings(r: _Reader, raw) -> model.Settings:
         lpath = path + ("languages", code)
         spec = r.mapping(spec, lpath, f"language {code}")
         r.keys(spec, lpath, LANGUAGE_KEYS, LANGUAGE_REQUIRED, f"language {code}")
+        speech_language = r.text(spec.get("speech_language"), lpath + ("speech_language",), "speech_language", code)
         languages[code] = model.Language(
             code,
             r.text(spec.get("say_voice"), lpath + ("say_voice",), "say_voice", "alice"),
-            r.text(spec.get("speech_language"), lpath + ("speech_language",), "speech_language", code),
+            speech_language,
             r.text(spec.get("espeak_voice"), lpath + ("espeak_voice",), "espeak_voice", "en"),
-            _read_speech(r, spec, lpath, code),
+            _read_speech(r, spec, lpath, code, speech_language),
         )
     if not languages:
         r.problem(path + ("languages",), "settings.languages must name at least one language, e.g. en-GB")

@@ -9,6 +9,9 @@ from types import MappingProxyType
 # A prompt's companion, said right after it only in a language the line listens for words in
 # ("You can also say what you want"): a keys-only language never invites speech.
 SPEECH_COMPANION = ".speech"
+# The standard keys' introduction ("press 0 to talk to a person..."), said once early in every call: it must
+# name every standard key (ivr.flow.wording), and those keys do what it says even while it plays (the engine).
+KEY_GUIDE_PROMPT = "keys.intro"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -144,6 +147,11 @@ class Guidance(Node):
     def targets(self):
         return (self.next,)
 
+    @property
+    def plays_key_guide(self) -> bool:
+        """Whether this guidance says the standard keys' introduction (its keys work while it plays)."""
+        return KEY_GUIDE_PROMPT in self.prompts
+
 
 @dataclass(frozen=True)
 class Menu(Node):
@@ -212,6 +220,7 @@ CALLBACK_PROMPTS = (
     "callback.own.other",
     "callback.number.ask",
     "callback.number.silence",
+    "callback.number.back",
     "callback.number.again",
     "callback.number.not_digits",
     "callback.number.too_short",

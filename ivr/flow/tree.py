@@ -77,3 +77,28 @@ def groups(flow: model.Flow) -> list[Group]:
 
 def where_heard(flow: model.Flow, prompt_id: str) -> list[str]:
     return [n.id for n in walk(flow) if prompt_id in node_prompts(n)]
+
+
+def tree_changes(old: model.Flow, new: model.Flow, place=lambda node_id: node_id) -> list[str]:
+    """Where the call tree `new` leads callers differently from `old`, in words ("key 4 at Menu: main now leads
+    to Guidance: help (it led to Guidance: protection)"); the words said are not compared. `place` names a node."""
+    changes = []
+    for node_id in sorted(set(old.nodes) | set(new.nodes)):
+        before, after = old.nodes.get(node_id), new.nodes.get(node_id)
+        if before is None or after is None:
+            changes.append(f"{place(node_id)} was {'added' if before is None else 'removed'}")
+            continue
+        was = {c.key: c.goto for c in getattr(before, "choices", ()) if hasattr(c, "goto")}
+        now = {c.key: c.goto for c in getattr(after, "choices", ()) if hasattr(c, "goto")}
+        for key in sorted(set(was) | set(now)):
+            if was.get(key) != now.get(key):
+                to = f"now leads to {place(now[key])}" if key in now else "is no longer a choice"
+                led = f" (it led to {place(was[key])})" if key in was else " (it was not a choice)"
+                changes.append(f"key {key} at {place(node_id)} {to}{led}")
+        for attribute in ("next", "back", "open", "closed", "on_fail", "after", "done", "fail"):
+            a, b = getattr(before, attribute, None), getattr(after, attribute, None)
+            if a != b and a is not None and b is not None:
+                changes.append(f"after {place(node_id)} callers now go to {place(b)} (they went to {place(a)})")
+    if old.settings.person_route != new.settings.person_route:
+        changes.append(f"key 0 now leads to {place(new.settings.person_route)} (it led to {place(old.settings.person_route)})")
+    return changes

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from . import model
+from .spoken_numbers import unknown_numbers
 from .targets import nearest
 from .yamlfile import Problem
 
@@ -37,8 +38,7 @@ SYSTEM_PROMPTS = (
     "fallback.number",
 ) + tuple(f"sys.digit.{n}" for n in range(10))  # numbers read back digit by digit
 
-# The standard keys' introduction, said once early in every call: it must name every standard key.
-KEY_GUIDE_PROMPT = "keys.intro"
+KEY_GUIDE_PROMPT = model.KEY_GUIDE_PROMPT
 
 # How a key may be written in the words (the digit itself is always accepted).
 KEY_WORDS = {
@@ -349,3 +349,54 @@ def _check_key_guide(flow: model.Flow, context: dict, problems: list[Problem]):
         pfile, pline = lines.get((code, KEY_GUIDE_PROMPT), default)
         for message in key_guide_problems(texts[KEY_GUIDE_PROMPT], flow.settings.keys):
             problems.append(Problem(pfile, pline, f"prompt {KEY_GUIDE_PROMPT!r} ({code}): {message}"))
+
+
+def _check_numbers_said(flow: model.Flow, context: dict, problems: list[Problem]):
+    """Every phone number the words say is one of settings.numbers (spoken_numbers.py says how it is found)."""
+    lines = context.get("prompt_lines", {})
+    prompt_dir = context.get("prompt_dir")
+    for code, texts in flow.prompts.texts.items():
+        default = (f"{prompt_dir}/{code}.yaml" if prompt_dir else f"prompts/{code}.yaml", 1)
+        for prompt_id, text in texts.items():
+            for message in unknown_numbers(text, flow.settings.numbers):
+                pfile, pline = lines.get((code, prompt_id), default)
+                problems.append(Problem(pfile, pline, f"prompt {prompt_id!r} ({code}): {message}"))
+
+
+# The key guide's checks in an editor's words, at the field: what callers would no longer be told.
+KEY_HOW = {
+    "person": "how to talk to a person",
+    "repeat": "how to hear the choices again",
+    "back": "how to go back",
+    "more_time": "how to get more time, or slower speech",
+}
+KEY_SAID = {"*": "star", "#": "hash"}
+
+
+def key_guide_missing(text: str, keys: model.Keys) -> list[str]:
+    """'This no longer says how to go back (press hash).' for each standard key the key guide leaves out."""
+    return [
+        f"This no longer says {KEY_HOW[role]} (press {KEY_SAID.get(key, key)})."
+        for role, key in keys.as_dict().items()
+        if not key_named(text, key)
+    ]
+
+
+def stretch_warnings(flow: model.Flow, prompt_id: str, language: str) -> list[str]:
+    """In an editor's words: each stretch of talk with no choice, over 30 seconds in `language`, that `prompt_id`
+    is part of (what `ivr check` would warn of once the words are published)."""
+    nexts = {n.next for n in flow.nodes.values() if isinstance(n, model.Guidance)}
+    warnings = []
+    for node in flow.nodes.values():
+        heads = isinstance(node, model.Callback) or (isinstance(node, model.Guidance) and node.id not in nexts)
+        if not heads:
+            continue
+        words, path = guidance_stretch(flow, node.id, language)
+        says = any(prompt_id in getattr(flow.nodes[n], "prompts", ()) for n in path)
+        if says and spoken_seconds(words) > MAX_STRETCH_SECONDS:
+            warnings.append(
+                f"Callers would hear about {spoken_seconds(words):.0f} seconds of talk before a choice here "
+                f"({words} words, from {node.kind} {node.id!r}). Keep each part under {MAX_STRETCH_SECONDS} "
+                "seconds: shorten these words, or ask for the guidance to be cut into parts"
+            )
+    return warnings

@@ -29,6 +29,17 @@ class PromptDraft(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     edited_by: Mapped[str] = mapped_column(String(254))
     edited_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Safety words wait for a second staff member (ivr.prompts.approval): who asked, and since when ("": not
+    # waiting). A new save ends the wait: what is approved is always the words that were asked about.
+    waiting_by: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    waiting_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The last time it was sent back: by whom and why, shown on the edit page until it is asked about again.
+    sent_back_by: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    sent_back_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    @property
+    def waiting(self) -> bool:
+        return bool(self.waiting_by)
 
 
 class PromptVersion(Base):

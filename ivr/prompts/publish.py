@@ -26,7 +26,8 @@ context are active) with a `Candidate`:
 and returns a list of problems (an empty list: nothing wrong). A problem is any
 object whose `str()` is the message staff read; if it has a true
 `overridable` attribute an admin may publish anyway by confirming on the
-page (the confirmation is audited), otherwise the publish is refused. A check
+page (the confirmation is audited), otherwise the publish is refused. A `cause`
+of "tree" says the call tree on the server, not the words, broke something. A check
 that raises refuses the publish (its error is shown), so a broken check never
 lets words through unchecked.
 """
@@ -73,6 +74,7 @@ class Problem:
 
     message: str
     overridable: bool = False
+    cause: str = ""  # "tree": the call tree on the server changed, not the words (a plug-in check may say so)
 
     def __str__(self) -> str:
         return self.message
@@ -115,18 +117,22 @@ def _normalise(found) -> list[Problem]:
         if isinstance(problem, Problem):
             out.append(problem)
         else:
-            out.append(Problem(str(problem), bool(getattr(problem, "overridable", False))))
+            out.append(Problem(str(problem), bool(getattr(problem, "overridable", False)), getattr(problem, "cause", "")))
     return out
 
 
 def check(overrides: dict, language: str, prompt_id: str, text: str, action: str) -> tuple[Flow | None, list[Problem]]:
     """(the candidate flow or None, every problem): text checks, flow checks, then plug-in checks."""
-    problems = [Problem(f"{prompt_id} ({language}): {m}") for m in check_text(text, language).errors]
+    numbers = current_app.extensions["ivr.line.shipped"].flow.settings.numbers
+    problems = [Problem(f"{prompt_id} ({language}): {m}") for m in check_text(text, language, numbers).errors]
     config = current_app.config
     try:
         flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), overrides)
     except FlowError as exc:
-        return None, problems + [Problem(str(p)) for p in exc.problems]  # file:line, as `ivr check` prints
+        # file:line, as `ivr check` prints; a problem of the edited words already said above is not said twice
+        said = {str(p).split(": ", 1)[1] for p in problems}
+        flow_problems = [Problem(str(p)) for p in exc.problems if str(p).split(": ", 2)[-1] not in said]
+        return None, problems + flow_problems
     if problems:
         return flow, problems
     candidate = Candidate(flow, overrides, language, prompt_id, text, action)
@@ -190,18 +196,7 @@ def publish(
 ) -> Outcome:
     """Check, render, store, switch. Raises store.Conflict (the draft changed) or Refused (nothing changed)."""
     started = time.perf_counter()
-    with db().session() as s:
-        if draft_revision is not None:
-            _same_draft(s, language, prompt_id, draft_revision)
-        overrides = store.published_texts(s)
-    overrides.setdefault(language, {})[prompt_id] = text
-    flow, problems = check(overrides, language, prompt_id, text, action)
-    confirmed = []
-    if problems:
-        refused = Refused(problems)
-        if not (confirm and refused.overridable):
-            raise refused
-        confirmed = [str(p) for p in problems]
+    flow, confirmed = vet(language, prompt_id, text, action, draft_revision=draft_revision, confirm=confirm)
     played = plays_audio()
     rendered = render_missing(flow, language, prompt_id) if played else []
     with db().session() as s:
@@ -223,6 +218,23 @@ def publish(
         except Exception:
             log.exception("after-publish hook %r failed", hook)
     return Outcome(version_id, rendered, time.perf_counter() - started, confirmed, played)
+
+
+def vet(language, prompt_id, text, action="publish", *, draft_revision=None, confirm=False) -> tuple[Flow, list[str]]:
+    """Every check of a publish, nothing stored: (the candidate flow, the problems an admin confirmed).
+    Raises store.Conflict (the draft changed) or Refused. Also run before words wait for approval."""
+    with db().session() as s:
+        if draft_revision is not None:
+            _same_draft(s, language, prompt_id, draft_revision)
+        overrides = store.published_texts(s)
+    overrides.setdefault(language, {})[prompt_id] = text
+    flow, problems = check(overrides, language, prompt_id, text, action)
+    if not problems:
+        return flow, []
+    refused = Refused(problems)
+    if not (confirm and refused.overridable):
+        raise refused
+    return flow, [str(p) for p in problems]
 
 
 def _same_draft(session, language, prompt_id, revision):

@@ -95,6 +95,7 @@ def save_draft(session, language: str, prompt_id: str, text: str, seen_revision:
         session.add(draft)
     else:
         draft.text, draft.revision, draft.edited_by, draft.edited_at = text, current + 1, by, utcnow()
+        draft.waiting_by, draft.waiting_since = "", None  # changed words must be asked about again
     session.flush()
     return draft
 
@@ -178,3 +179,19 @@ def stale_from_latest(latest, source_language: str, languages) -> set[tuple[str,
             if latest.get((other, prompt_id), 0) < newest:
                 stale.add((prompt_id, other))
     return stale
+
+
+def source_when_translated(session, source_language: str, language: str, prompt_id: str) -> str | None:
+    """The `source_language` words a translation was last set against: the newest source version published
+    before the translation's newest version (None: the shipped source words)."""
+    translated = session.scalar(
+        select(func.max(PromptVersion.id)).where(PromptVersion.language == language, PromptVersion.prompt_id == prompt_id)
+    )
+    query = (
+        select(PromptVersion.text)
+        .where(PromptVersion.language == source_language, PromptVersion.prompt_id == prompt_id)
+        .where(PromptVersion.id < (translated or 0))
+        .order_by(PromptVersion.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 import phonenumbers
 
-from ..flow.wording import MAX_PROMPT_WORDS
+from ..flow.spoken_numbers import unknown_numbers
+from ..flow.wording import KEY_GUIDE_PROMPT, MAX_PROMPT_WORDS, key_guide_missing
 
 WORDS_PER_SECOND = 2.5
 MAX_SENTENCE_WORDS = 20
@@ -102,8 +104,11 @@ def _describe(char: str) -> str:
     return f"{char!r} ({name})" if char.isprintable() and not char.isspace() else name
 
 
-def check_text(text: str, language: str = "en-GB") -> Report:
-    """Check one prompt's words in one language."""
+def check_text(
+    text: str, language: str = "en-GB", numbers: Mapping | None = None, prompt_id: str = "", keys=None
+) -> Report:
+    """Check one prompt's words in one language; with `numbers` (the line's settings.numbers), every phone
+    number the words say must be one of them; with `keys`, the key guide (`prompt_id`) names every standard key."""
     report = Report()
     stripped = text.strip()
     report.characters = len(stripped)
@@ -142,6 +147,11 @@ def check_text(text: str, language: str = "en-GB") -> Report:
                 f"The number {run} would be read as one huge number. Write it in groups, like {grouped(run)}",
             )
         )
+
+    for message in unknown_numbers(stripped, numbers) if numbers is not None else ():
+        report.findings.append(Finding("error", message))
+    if keys is not None and prompt_id == KEY_GUIDE_PROMPT:
+        report.findings += [Finding("error", message) for message in key_guide_missing(stripped, keys)]
 
     sentences = [s for s in _SENTENCE.split(stripped) if _WORD.search(s) or re.search(r"\d", s)]
     report.sentences = max(len(sentences), 1)

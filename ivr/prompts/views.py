@@ -11,11 +11,11 @@ from markupsafe import Markup, escape
 
 from .. import audit
 from ..errors import FlowError
-from ..flow import load_flow, tree
+from ..flow import load_flow, tree, wording
 from ..staff import staff_blueprint, words
 from ..staff.access import db, requires
+from . import approval, sound, store
 from . import publish as publishing
-from . import sound, store
 from .models import PromptVersion
 from .textcheck import check_text
 
@@ -136,11 +136,18 @@ def _edit_context(language, prompt_id, s):
             others.append((other, text, flow.prompts.review.get(other, "")))
     langs = languages()
     stale = language != langs[0] and (prompt_id, language) in store.stale_translations(s, langs[0], langs)
+    english_change = None
+    if stale:  # what changed in the source words since this translation was set, word by word
+        then = store.source_when_translated(s, langs[0], language, prompt_id)
+        then = then if then is not None else shipped_text(langs[0], prompt_id) or ""
+        now = published.get(langs[0], {}).get(prompt_id, shipped_text(langs[0], prompt_id) or "")
+        english_change = diff_html(then, now)
     return {
         "language": language,
         "prompt_id": prompt_id,
         "title": words.prompt_title(flow, prompt_id, live),
         "stale": stale and bool(live),
+        "english_change": english_change,
         "source_language": langs[0],
         "live": live,
         "draft": store.get_draft(s, language, prompt_id),
@@ -150,7 +157,23 @@ def _edit_context(language, prompt_id, s):
         "recordings": sound.recordings_for(s, language, prompt_id),
         "can_hear": sound.can_render(),
         "hear_reason": sound.unavailable_reason(),
+        "publish_warnings": _publish_warnings(s, language, prompt_id),
     }
+
+
+def _publish_warnings(session, language, prompt_id) -> list[str]:
+    """What `ivr check` would warn of once the draft is published (a stretch over 30 seconds), in words."""
+    draft = store.get_draft(session, language, prompt_id)
+    if draft is None:
+        return []
+    overrides = store.published_texts(session)
+    overrides.setdefault(language, {})[prompt_id] = draft.text
+    config = current_app.config
+    try:
+        flow = load_flow(config["IVR_FLOW"], config.get("IVR_PROMPTS"), overrides)
+    except FlowError:
+        return []  # its errors are said at publish
+    return wording.stretch_warnings(flow, prompt_id, language)
 
 
 def render_edit(language, prompt_id, status=200, **extra):
@@ -181,7 +204,7 @@ def prompt_save(language, prompt_id):
     known(language, prompt_id)
     text = request.form.get("text", "").replace("\r\n", "\n").strip()
     seen = request.form.get("revision", 0, type=int)
-    report = check_text(text, language)
+    report = check_text(text, language, shipped_flow().settings.numbers)
     if report.errors:
         return render_edit(
             language, prompt_id, 400, text=text, errors={"text": report.errors[0]}, all_errors=report.errors
@@ -216,9 +239,18 @@ def prompt_publish(language, prompt_id):
     with db().session() as s:
         draft = store.get_draft(s, language, prompt_id)
         text = draft.text if draft is not None else None
+        live = store.published_texts(s).get(language, {}).get(prompt_id, shipped_text(language, prompt_id) or "")
+        numbers = shipped_flow().settings.numbers
+        reasons = approval.needs_approval(prompt_id, live, text, numbers) if text is not None else []
+        alone = bool(reasons) and not approval.others_who_may_approve(s, current_user.email)
+    if alone:  # nobody else could approve: published as before, and said so (page and audit trail)
+        reasons, unchecked = [], reasons
     try:
         if text is None:
             raise store.Conflict(None)
+        if reasons:  # safety words: checked now, live only once another editor or an admin approves them
+            publishing.vet(language, prompt_id, text, draft_revision=seen, confirm=confirm)
+            return ask_approval(language, prompt_id, seen, reasons)
         outcome = publishing.publish(
             language, prompt_id, text, current_user.email, draft_revision=seen, confirm=confirm
         )
@@ -230,6 +262,7 @@ def prompt_publish(language, prompt_id):
         with db().session() as s:
             audit.record(s, "prompt.publish.refused", f"{prompt_id} ({language}): " + "; ".join(exc.problems)[:500])
         may_confirm = exc.overridable and current_user.role == "admin"
+        tree_changed = any(getattr(p, "cause", "") == "tree" for p in exc.items)
         return render_edit(
             language,
             prompt_id,
@@ -239,14 +272,42 @@ def prompt_publish(language, prompt_id):
                 + (
                     "An admin may confirm the problems below and publish anyway."
                     if may_confirm
+                    else "The call tree on the server changed: the problems below say what changed and who can act."
+                    if tree_changed
                     else "Fix the draft and try again."
                 )
             },
             problems=exc.problems,
             may_confirm=may_confirm,
+            tree_changed=tree_changed,
         )
     flash(outcome.message(), "success")
+    if alone:
+        with db().session() as s:
+            audit.record(s, "prompt.approval.nobody_else", f"{prompt_id} ({language}): " + "; ".join(unchecked))
+        flash(
+            f"These are safety words ({'; '.join(unchecked)}) and no second person checked them: no other editor "
+            "or admin has an account. Add one under Accounts, so safety words are approved by two people.",
+            "info",
+        )
     return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id))
+
+
+def ask_approval(language, prompt_id, seen, reasons):
+    """The draft (checked) waits for a second staff member: said on the page, audited."""
+    with db().session() as s:
+        draft = store.get_draft(s, language, prompt_id)
+        if draft is None or draft.revision != seen:
+            raise store.Conflict(draft)
+        if not draft.waiting:
+            approval.ask(s, draft, current_user.email)
+            audit.record(s, "prompt.approval.asked", f"{prompt_id} ({language}) draft {seen}: " + "; ".join(reasons))
+    flash(
+        f"Waiting for approval: these are safety words ({'; '.join(reasons)}), so another editor or an admin "
+        "must approve them before callers hear them. Callers still hear the words they heard before.",
+        "info",
+    )
+    return redirect(url_for("prompts.prompt_edit", language=language, prompt_id=prompt_id) + "#draft")
 
 
 @bp.post("/prompts/<language>/<prompt_id>/confirm")
@@ -288,7 +349,9 @@ def prompt_check():
     data = request.get_json(silent=True) or {}
     text = str(data.get("text", ""))[:5000]
     language = str(data.get("language", "en-GB"))
-    return jsonify(check_text(text, language).as_dict())
+    prompt_id = str(data.get("prompt_id", ""))[:100]
+    settings = shipped_flow().settings
+    return jsonify(check_text(text, language, settings.numbers, prompt_id, settings.keys).as_dict())
 
 
 @bp.get("/prompts/<language>/<prompt_id>/history")

@@ -288,8 +288,11 @@ def run(switches: Switches, inputs: list[str], drafts: dict | None = None, app=N
                     extra = {"SpeechResult": item[4:], "Confidence": "0.9"}
                 else:
                     events.append(Event("you", f"You press {item}", where))
-                    # A number is ended by # (Twilio leaves it out); a menu takes one key.
-                    extra = {"Digits": item.rstrip("#") if verb.get("numDigits") is None else item[:1]}
+                    # As Twilio: a number ends at its finishing key (left out; pressed first, no input); a
+                    # menu takes one key.
+                    finish = verb.get("finishOnKey", "#")
+                    keyed = item.split(finish)[0] if finish else item
+                    extra = {"Digits": keyed if verb.get("numDigits") is None else item[:1]}
                 next_url = verb.get("action")
                 break
             elif verb.tag == "Redirect":

@@ -381,3 +381,64 @@ def test_an_unsigned_booking_webhook_is_refused(client):
 def test_a_step_for_a_node_that_is_gone_goes_to_the_main_menu(mobile_caller):
     answer = mobile_caller.post("/voice/callback/nowhere/when?l=en-GB")
     assert answer.text.startswith("Sorry, that part of the line has changed.")
+
+
+# --- A way back from the number question that Twilio delivers (issue 26, item 11) -------------------
+# Twilio's <Gather finishOnKey="#">: the finishing key is left out of Digits, and a caller who presses it
+# before any other key ends the Gather with no input (actionOnEmptyResult: empty Digits). A bare # is
+# silence to the line, so the question offers star, then hash, as its way back and says so.
+
+LANGUAGE_KEYS = [("1", "en-GB"), ("2", "cy-GB")]
+
+
+def flow_words():
+    from ivr.flow import load_flow
+    from tests.conftest import ROOT
+
+    return load_flow(ROOT / "flows.yaml", ROOT / "prompts")
+
+
+def test_the_stand_in_leaves_the_finishing_key_out_as_twilio_does(withheld_caller):
+    to_booking(withheld_caller)
+    confirm = withheld_caller.press("07911123456#")
+    assert step_of(confirm) == "confirm"
+    assert "I heard zero seven nine one one, one two three, four five six." in confirm.text
+
+
+@pytest.mark.parametrize(("language_key", "language"), LANGUAGE_KEYS)
+def test_a_bare_hash_at_the_number_question_is_no_input(withheld_caller, language_key, language):
+    to_booking(withheld_caller, language_key)
+    answer = withheld_caller.press("#")
+    flow = flow_words()
+    assert step_of(answer) == "number"
+    assert answer.text.startswith(flow.prompts.text("callback.number.silence", language))
+    assert flow.prompts.text("callback.number.back", language) in answer.text  # how to get out, said then
+
+
+@pytest.mark.parametrize(("language_key", "language"), LANGUAGE_KEYS)
+def test_the_number_question_says_its_way_back(withheld_caller, language_key, language):
+    asked = to_booking(withheld_caller, language_key)
+    back = flow_words().prompts.text("callback.number.back", language)
+    assert back in asked.text
+    assert ("star, then hash" if language == "en-GB" else "seren, ac yna hash") in back
+
+
+@pytest.mark.parametrize(("language_key", "language"), LANGUAGE_KEYS)
+def test_star_then_hash_at_the_number_question_goes_back(mobile_caller, language_key, language):
+    to_booking(mobile_caller, language_key)
+    assert step_of(mobile_caller.press("2")) == "number"  # a different number
+    back = mobile_caller.press("*#")
+    assert step_of(back) == "own"
+
+
+def test_star_then_hash_before_any_other_question_leaves_for_the_main_menu(withheld_caller):
+    to_booking(withheld_caller)
+    back = withheld_caller.press("*#")
+    assert back.gather.get("action").split("?")[0].endswith("/voice/input/main")
+
+
+def test_saying_repeat_at_the_number_question_still_says_it_again(mobile_caller):
+    to_booking(mobile_caller)
+    asked = mobile_caller.press("2")
+    again = mobile_caller.say("repeat")
+    assert step_of(again) == "number" and again.text == asked.text

@@ -186,9 +186,17 @@ def test_edit_hear_publish_ring_and_roll_back(server, page):
     assert heard(server) == shipped  # a draft is not live
 
     page.get_by_role("button", name="Publish").click()
+    # The greeting says 999: safety words wait for a second staff member, here the admin (issue 26, item 2).
+    page.get_by_text("Waiting for approval").first.wait_for(timeout=90_000)
+    assert heard(server) == shipped  # waiting words are still a draft
+    page.context.clear_cookies()
+    sign_in(page, "admin")
+    page.goto(f"{EDIT}/approval")
+    page.get_by_role("button", name="Approve and publish").click()
     page.get_by_text("live on all servers from their next call").wait_for()  # publish.py's message (issue 9)
     assert f"/audio/{clip_of(server, new)}.wav" in heard(server)  # the draft's own audio, now live
 
+    page.goto(EDIT)
     page.get_by_role("link", name="History and rollback").click()
     assert "editor@example.org" in page.locator("table").inner_text()
     page.get_by_role("button", name="Roll back to this (the shipped words)").click()

@@ -112,3 +112,28 @@ def test_ivr_prompts_list_marks_welsh_whose_english_changed(runner, tmp_path, mo
     lines = result.output.splitlines()
     at = lines.index("English changed since this translation (1), until it is updated or confirmed:")
     assert lines[at + 1 :] == ["  main.help (cy-GB)"]
+
+
+def english_change(page: str) -> str:
+    found = re.search(r'id="english-change">(.*?)</p>', page, re.S)
+    assert found, "no word difference of the English on the page"
+    return html.unescape(found.group(1))
+
+
+def test_the_welsh_page_shows_what_changed_in_the_english_since_the_translation(app, editor):
+    """Issue 26, item 6: the word difference of the English, not only that it changed."""
+    shipped = app.extensions["ivr.line.shipped"].flow.prompts.text("main.help", "en-GB")
+    publish_words(editor, "en-GB", "main.help", "For help and support now the trial is over")
+    welsh = editor.get("/admin/prompts/cy-GB/main.help").get_data(as_text=True)
+    change = english_change(welsh)
+    assert shipped == "For help and support after the trial"
+    assert '<del><span class="govuk-visually-hidden">removed: </span>after</del>' in change
+    assert '<ins><span class="govuk-visually-hidden">added: </span>now</ins>' in change
+    assert change.count("<ins>") == 2  # "now" and "is over"
+    # Confirmed, then the English changes again: the difference is from the English the Welsh was confirmed against.
+    path = "/admin/prompts/cy-GB/main.help"
+    editor.post(f"{path}/confirm", data={"csrf_token": token(editor, path)})
+    publish_words(editor, "en-GB", "main.help", "For help and support now the case is over")
+    change = english_change(editor.get(path).get_data(as_text=True))
+    assert "removed: </span>trial</del>" in change and "added: </span>case</ins>" in change
+    assert "after" not in change

@@ -272,3 +272,16 @@ def test_keyboard_only_call_and_hang_up(server, page):
     page.keyboard.press("Enter")
     page.get_by_role("log").get_by_text("You hang up.").wait_for()
     assert page.evaluate("document.activeElement.id") == "try-call"
+
+
+def test_focus_stays_at_the_top_of_the_page_on_load(server, page):
+    """Issue 26, item 9: a screen reader starts at the page's top, not on "Call"."""
+    open_try_page(page)
+    page.wait_for_function("document.querySelector('[data-key]').disabled === true")  # the page's script ran
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.activeElement === document.body || document.activeElement === null")
+    assert page.evaluate("document.activeElement.id") != "try-call"
+    page.get_by_role("button", name="Call", exact=True).click()  # once a call starts, the keys take the focus
+    page.get_by_role("log").get_by_text("hang up and call 999").first.wait_for()
+    page.get_by_role("button", name="Hang up").click()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'try-call'")

@@ -3,6 +3,7 @@ publish check that rings each one against the flow about to be published."""
 
 from __future__ import annotations
 
+import html
 import shutil
 
 import pytest
@@ -219,3 +220,41 @@ def test_a_publish_updates_the_words_saved_calls_expect(app, editor):
     with app.extensions["ivr.db"].session() as s:
         detail = s.scalar(select(AuditEvent.detail).where(AuditEvent.action == "test_call.accept"))
     assert detail == "after a publish: Main menu, Protection"  # both heard the main menu's words
+
+
+def test_a_refusal_caused_by_the_tree_on_the_server_says_so_and_who_can_act(app, admin_client, flow_file):
+    """Issue 26, item 3: flows.yaml changed under the running line; the editor's words are not the cause."""
+    save(admin_client, "Protection", PROTECTION)
+    swap_keys_1_and_4(flow_file)
+    refused = draft_and_publish(app, admin_client)
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 400
+    assert "Saved test call 'Protection': The call now waits at Guidance: help" in page
+    assert "These words are not the cause: the call tree on the server changed since this test call was saved" in page
+    assert "key 1 at Menu: main now leads to Guidance: protection (it led to Guidance: help)" in page
+    assert "key 4 at Menu: main now leads to Guidance: help (it led to Guidance: protection)" in page
+    assert "whoever looks after the server can put flows.yaml back" in page
+    # The admin's box says the tree change is made live too.
+    assert "callers should hear these words anyway; the change to the call tree on the server named above" in page
+
+
+def test_an_editor_is_not_told_to_fix_the_draft_when_the_tree_changed(app, editor, flow_file):
+    save(editor, "Protection", PROTECTION)
+    swap_keys_1_and_4(flow_file)
+    page = html.unescape(draft_and_publish(app, editor).get_data(as_text=True))
+    assert "The call tree on the server changed: the problems below say what changed and who can act." in page
+    assert "Fix the draft and try again" not in page
+
+
+def test_a_refusal_caused_by_the_words_does_not_blame_the_tree(app, editor, flow_file):
+    save(editor, "Protection", PROTECTION)
+    with app.test_request_context():
+        live = app.extensions["ivr.line"]().flow
+        problems = guard.check_saved_calls(live)
+        assert problems == []
+        from ivr.prompts.publish import Candidate
+
+        words = {"en-GB": {"protection.skip": "Press any key."}}
+        flow = load_flow(flow_file, ROOT / "prompts", words)
+        candidate = Candidate(flow, words, "en-GB", "protection.skip", "Press any key.")
+        assert guard.check_saved_calls(candidate) == []  # changed words alone never block

@@ -10,6 +10,7 @@ if (editor) {
   const output = document.getElementById('live-checks')
   const endpoint = editor.getAttribute('data-prompt-checks')
   const language = editor.getAttribute('data-language')
+  const promptId = editor.getAttribute('data-prompt-id') || ''  // the key guide is checked for its keys
   const token = document.querySelector('meta[name="csrf-token"]').content
   let timer = null
 
@@ -57,7 +58,7 @@ if (editor) {
       const response = await fetch(endpoint, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token },
-        body: JSON.stringify({ text: textarea.value, language }),
+        body: JSON.stringify({ text: textarea.value, language, prompt_id: promptId }),
         credentials: 'same-origin'
       })
       if (response.ok) show(await response.json())

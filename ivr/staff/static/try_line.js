@@ -80,7 +80,7 @@ export function start (root) {
     })
   }
 
-  const enable = () => {
+  const enable = (loading = false) => {
     const live = inCall
     keys.forEach((b) => { b.disabled = !live })
     sayButton.disabled = !live
@@ -91,7 +91,9 @@ export function start (root) {
     settings.disabled = live
     saveButton.disabled = callSwitches === null
     // A button that was just switched off loses the focus: give it to the control that comes next,
-    // so a keyboard user is never left at the top of the page.
+    // so a keyboard user is never left at the top of the page. On load the focus stays at the top, where a
+    // screen reader starts reading the page.
+    if (loading) return
     const focused = document.activeElement
     if (!focused || focused === document.body || focused.disabled) (live ? keys[0] : callButton).focus()
   }
@@ -305,5 +307,5 @@ export function start (root) {
       press(event.key)
     }
   })
-  enable()
+  enable(true)
 }
