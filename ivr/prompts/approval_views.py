@@ -95,21 +95,26 @@ def _waiting_draft(language, prompt_id):
         return draft.text, draft.waiting_by, draft.edited_by, seen
 
 
+def _waiting_or_refusal(language, prompt_id):
+    """(the waiting draft's text, who asked, who wrote it, its revision), or the page saying why it cannot be
+    decided now: the words changed since the page was opened, or this person may not decide on them."""
+    found = _waiting_draft(language, prompt_id)
+    if found is None:
+        errors = {"decision": "The words changed since you opened this page. Read them again."}
+        return None, render_review(language, prompt_id, 409, errors=errors)
+    if isinstance(found, str):
+        return None, render_review(language, prompt_id, 403, errors={"decision": found})
+    return found, None
+
+
 @bp.post("/prompts/<language>/<prompt_id>/approve")
 @requires("prompts")
 def approval_approve(language, prompt_id):
     """Approve the words: checked and published as any publish, by the approver; audited with who asked."""
     known(language, prompt_id)
-    found = _waiting_draft(language, prompt_id)
-    if found is None:
-        return render_review(
-            language,
-            prompt_id,
-            409,
-            errors={"decision": "The words changed since you opened this page. Read them again."},
-        )
-    if isinstance(found, str):
-        return render_review(language, prompt_id, 403, errors={"decision": found})
+    found, refusal = _waiting_or_refusal(language, prompt_id)
+    if refusal is not None:
+        return refusal
     text, asked_by, written_by, seen = found
     by = f"{written_by}, approved by {current_user.email}"[:254]  # the history names both
     try:
@@ -140,16 +145,9 @@ def approval_send_back(language, prompt_id):
         return render_review(
             language, prompt_id, 400, errors={"note": "Say what should change, so the writer can fix it"}
         )
-    found = _waiting_draft(language, prompt_id)
-    if found is None:
-        return render_review(
-            language,
-            prompt_id,
-            409,
-            errors={"decision": "The words changed since you opened this page. Read them again."},
-        )
-    if isinstance(found, str):
-        return render_review(language, prompt_id, 403, errors={"decision": found})
+    found, refusal = _waiting_or_refusal(language, prompt_id)
+    if refusal is not None:
+        return refusal
     with db().session() as s:
         draft = store.get_draft(s, language, prompt_id)
         asked_by = draft.waiting_by
