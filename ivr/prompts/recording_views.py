@@ -3,6 +3,9 @@ remove it to go back to the synthetic voice; and hearing a draft."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import update
@@ -38,7 +41,9 @@ def prompt_draft_audio(language, prompt_id):
             title="The draft cannot be played",
             message=f"The voice could not say these words: {exc}",
         ), 422
-    return send_file(path, mimetype="audio/wav", max_age=0)
+    # From memory, not a file stream: a draft clip is a few hundred KB at most, and a browser that stops loading it
+    # (the page left mid-play) leaves no open file behind in the server.
+    return send_file(io.BytesIO(Path(path).read_bytes()), mimetype="audio/wav", max_age=0, conditional=True)
 
 
 @bp.post("/prompts/<language>/<prompt_id>/recording")
@@ -99,7 +104,6 @@ def _recording(recording_id, language, prompt_id, s) -> Recording:
 @requires("prompts")
 def recording_audio(language, prompt_id, recording_id):
     """Hear an uploaded recording as callers would."""
-    import io
 
     with db().session() as s:
         row = _recording(recording_id, language, prompt_id, s)
