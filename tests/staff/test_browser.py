@@ -88,6 +88,7 @@ def server(tmp_path_factory, request):
         "IVR_CLOCK": Clock(),
         "SECRET_KEY": "browser-test-secret-key-of-enough-length",
     }
+    config.update(getattr(request.module, "SERVER_CONFIG", {}))  # a test module's own settings, if it has any
     upgrade(config["IVR_DATABASE_URL"])
     app = create_app(config)
     with app.extensions["ivr.db"].session() as session:
